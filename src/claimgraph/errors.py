@@ -60,3 +60,9 @@ class StoreError(ClaimgraphError):
 
 class EvaluationDataError(ClaimgraphError):
     """An evaluation directory or file is missing or not in the expected layout."""
+
+
+class DocumentNotFoundError(InputError):
+    """A path given to ingest does not exist; reported per path so a batch carries on."""
+
+    reason = "no such file or folder"

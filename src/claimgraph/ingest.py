@@ -1,0 +1,557 @@
+"""Read articles from files, folders, HTML pages and JSON Lines into ``Document`` records.
+
+Every offset the later stages produce indexes into ``Document.text``, so plain text
+is the file's bytes decoded as UTF-8 and nothing else: no newline translation, no
+stripping, no BOM removal. Bad input never stops a batch: ``read_documents`` yields
+the ``InputError`` in the document's place and carries on, and each error names the
+document and says what to do about it.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import os
+import re
+import shlex
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from claimgraph.errors import (
+    BinaryDocumentError,
+    DocumentNotFoundError,
+    DocumentTooLargeError,
+    EmptyDocumentError,
+    EncodingError,
+    InputError,
+    MalformedRecordError,
+    NonEnglishError,
+    UnsupportedInputError,
+)
+from claimgraph.model import Document
+
+#: A news article is never this big; a file that is has been mis-chosen (a dump, a
+#: video, a log) and reading it whole would only waste memory.
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ""})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+
+#: How much of a file the binary sniff looks at.
+SNIFF_BYTES = 8192
+#: Share of control characters above which a file is binary, not text.
+MAX_CONTROL_SHARE = 0.10
+#: The language check only judges texts with at least this many words; a headline
+#: or a two-line brief is too short to judge.
+MIN_WORDS_FOR_LANGUAGE = 50
+#: English news has 12-50% of these function words (PolNeAR's lowest is ~13%);
+#: German, French, Spanish and Dutch news have 0-2%. The threshold sits well below
+#: English so no English article is ever refused.
+MIN_ENGLISH_SHARE = 0.04
+#: Texts with this many letters, most of them outside ASCII (Cyrillic, Arabic,
+#: CJK: scripts without spaces defeat word counts), are not English either.
+MIN_LETTERS_FOR_SCRIPT = 200
+
+_ENGLISH_FUNCTION_WORDS = frozenset(
+    [
+        *("the", "of", "and", "to", "that", "is", "was", "for", "with", "as", "by", "at"),
+        *("from", "it", "he", "she", "they", "his", "her", "their", "this", "be", "have"),
+        *("has", "had", "were", "are", "said", "not", "but", "which", "who", "will"),
+        *("would", "been", "or", "its", "than", "also", "after", "about"),
+    ]
+)
+_LETTER_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_CONTROL_BYTES = frozenset(set(range(32)) - {9, 10, 11, 12, 13} | {127})
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.,+\-Z ]*)?")
+_SENTENCE_END = re.compile(r"[.!?][\"'’”)\]]*$")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+
+
+@dataclass(frozen=True)
+class _Meta:
+    """Article metadata; ``None`` means "not known here"."""
+
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+
+    def or_else(self, other: _Meta) -> _Meta:
+        """Fill the gaps of ``self`` from ``other``; what ``self`` knows wins."""
+        return _Meta(
+            self.title or other.title,
+            self.url or other.url,
+            self.outlet or other.outlet,
+            self.published or other.published,
+        )
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def read_documents(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    published: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Iterator[Document | InputError]:
+    """Documents, or the error in a bad one's place, for files, folders and JSONL files.
+
+    ``published`` is the date for articles that carry none (HTML and JSONL metadata
+    win). It is checked here, before anything is read, because a wrong date is the
+    caller's mistake, not a document's: ``ValueError`` if it is not a date.
+    """
+    default = _Meta(published=_normalise_date_arg(published))
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]  # a lone path would otherwise be iterated character by character
+    return _iter_paths(paths, default, max_bytes)
+
+
+def read_document(
+    path: str | os.PathLike[str],
+    *,
+    published: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Document:
+    """The one article in a plain-text or HTML file (or a one-record JSONL file).
+
+    Raises the ``InputError`` that ``read_documents`` would have yielded.
+    """
+    default = _Meta(published=_normalise_date_arg(published))
+    name = os.fspath(path)
+    if os.path.isdir(name):
+        raise UnsupportedInputError(
+            name, "is a folder; read_document reads one article, use read_documents for folders"
+        )
+    results = list(_read_path(name, default, max_bytes))
+    if len(results) != 1:
+        raise UnsupportedInputError(
+            name, f"holds {len(results)} records; use read_documents for JSON Lines files"
+        )
+    result = results[0]
+    if isinstance(result, InputError):
+        raise result
+    return result
+
+
+def document_from_text(
+    text: str,
+    name: str,
+    *,
+    title: str | None = None,
+    url: str | None = None,
+    outlet: str | None = None,
+    published: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Document:
+    """A ``Document`` from text already in memory, checked like a file would be.
+
+    ``text`` is kept exactly as given because offsets index into it.
+    """
+    meta = _Meta(title, url, outlet, _normalise_record_date(published, name))
+    return _make_document(text, name, meta, max_bytes)
+
+
+def document_from_html(
+    html: str | bytes,
+    name: str,
+    *,
+    title: str | None = None,
+    url: str | None = None,
+    outlet: str | None = None,
+    published: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Document:
+    """The article in an HTML page, with the page's own metadata.
+
+    Title, URL, outlet and date found in the page win; the arguments fill what the
+    page lacks (as ``--published`` does for plain text).
+    """
+    if isinstance(html, bytes):
+        _check_size(len(html), name, max_bytes)
+        html = _decode_html(html, name)
+    fallback = _Meta(title, url, outlet, _normalise_record_date(published, name))
+    return _from_html(html, name, _Meta(), fallback, max_bytes)
+
+
+def normalise_date(value: str) -> str:
+    """``YYYY-MM-DD`` for an ISO date or datetime, or an RFC 2822 date as feeds write them.
+
+    Raises ``ValueError`` for anything else: a guessed date would silently shift
+    every relative time ("last month") the pipeline resolves against it.
+    """
+    v = value.strip()
+    m = _ISO_DATE.fullmatch(v)
+    if m:
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a valid date ({exc})") from None
+    if re.search(r"[A-Za-z]{3}", v) and re.search(r"\d{4}", v):
+        try:
+            return email.utils.parsedate_to_datetime(v).date().isoformat()
+        except (TypeError, ValueError, IndexError):
+            pass
+    raise ValueError(f"{value!r} is not a date; expected YYYY-MM-DD")
+
+
+# --------------------------------------------------------------------------- walking
+
+
+def _iter_paths(
+    paths: Iterable[str | os.PathLike[str]], default: _Meta, max_bytes: int
+) -> Iterator[Document | InputError]:
+    for path in paths:
+        name = os.fspath(path)
+        if os.path.isdir(name):
+            yield from _walk(name, default, max_bytes)
+        else:
+            yield from _read_path(name, default, max_bytes)
+
+
+def _walk(folder: str, default: _Meta, max_bytes: int) -> Iterator[Document | InputError]:
+    """Files under ``folder``, sorted, recursively; hidden files and folders skipped
+    (``.git``, ``.DS_Store`` and editor swap files are never articles)."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for f in sorted(files):
+            if not f.startswith("."):
+                yield from _read_path(os.path.join(root, f), default, max_bytes)
+
+
+def _read_path(name: str, default: _Meta, max_bytes: int) -> Iterator[Document | InputError]:
+    if not os.path.exists(name):
+        yield DocumentNotFoundError(name, "no such file or folder")
+        return
+    suffix = Path(name).suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        yield from _read_jsonl(name, default, max_bytes)
+        return
+    try:
+        if suffix in TEXT_SUFFIXES:
+            data = _read_bytes(name, max_bytes)
+            yield _make_document(_decode(data, name), name, default, max_bytes)
+        elif suffix in HTML_SUFFIXES:
+            data = _read_bytes(name, max_bytes)
+            yield _from_html(_decode_html(data, name), name, _Meta(), default, max_bytes)
+        else:
+            yield UnsupportedInputError(
+                name,
+                f"unsupported file type {suffix!r}; claimgraph reads .txt, .text, .md, "
+                ".html, .htm, .jsonl, .ndjson, files without extension, and folders",
+            )
+    except InputError as exc:
+        yield exc
+
+
+# --------------------------------------------------------------------------- bytes
+
+
+def _read_bytes(name: str, max_bytes: int) -> bytes:
+    """The file's bytes, refusing oversized files before reading them."""
+    try:
+        _check_size(os.stat(name).st_size, name, max_bytes)
+        with open(name, "rb") as f:
+            data = f.read(max_bytes + 1)  # the file may have grown since stat
+    except OSError as exc:
+        raise InputError(name, f"cannot read: {exc.strerror or exc}") from exc
+    _check_size(len(data), name, max_bytes)
+    return data
+
+
+def _check_size(size: int, name: str, max_bytes: int) -> None:
+    if size > max_bytes:
+        raise DocumentTooLargeError(
+            name,
+            f"{size:,} bytes is over the limit of {max_bytes:,} bytes "
+            "(a news article is far smaller; raise max_bytes if this really is one)",
+        )
+
+
+def _check_binary_bytes(data: bytes, name: str) -> None:
+    head = data[:SNIFF_BYTES]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise EncodingError(
+            name,
+            "looks like UTF-16, not UTF-8; convert it with: "
+            f"iconv -f UTF-16 -t UTF-8 {shlex.quote(name)} > {shlex.quote(name + '.utf8')}",
+        )
+    if b"\x00" in head:
+        raise BinaryDocumentError(name, "contains NUL bytes; this looks like a binary file")
+    if head and sum(b in _CONTROL_BYTES for b in head) / len(head) > MAX_CONTROL_SHARE:
+        raise BinaryDocumentError(name, "mostly control characters; this looks like a binary file")
+
+
+def _decode(data: bytes, name: str) -> str:
+    """UTF-8, strictly: a wrong guess at the encoding would corrupt names and quotes."""
+    _check_binary_bytes(data, name)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _encoding_error(data, exc, name) from None
+
+
+def _encoding_error(
+    data: bytes, exc: UnicodeDecodeError, name: str, where: str = "", file: str | None = None
+) -> EncodingError:
+    bad = data[exc.start]
+    file = file or name
+    return EncodingError(
+        name,
+        f"not valid UTF-8: byte 0x{bad:02x} at byte offset {exc.start}{where} cannot be decoded; "
+        "it may be Latin-1 or Windows-1252. Convert it with: "
+        f"iconv -f WINDOWS-1252 -t UTF-8 {shlex.quote(file)} > {shlex.quote(file + '.utf8')}",
+    )
+
+
+def _decode_html(data: bytes, name: str) -> str:
+    """UTF-8, or the charset the page declares; offsets index the extracted text, not
+    the page, so honouring a declared legacy charset costs nothing."""
+    _check_binary_bytes(data, name)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        m = _META_CHARSET.search(data[:4096])
+        if m:
+            charset = m[1].decode("ascii")
+            try:
+                return data.decode(charset)
+            except (LookupError, UnicodeDecodeError):
+                pass
+        raise _encoding_error(data, exc, name) from None
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _make_document(text: str, name: str, meta: _Meta, max_bytes: int) -> Document:
+    _validate_text(text, name, max_bytes)
+    return Document(
+        name=name,
+        text=text,
+        title=meta.title,
+        url=meta.url,
+        outlet=meta.outlet,
+        published=meta.published,
+    )
+
+
+def _validate_text(text: str, name: str, max_bytes: int) -> None:
+    if not text.strip().strip("\ufeff").strip():
+        raise EmptyDocumentError(name, "document is empty or only whitespace")
+    if 4 * len(text) > max_bytes:  # UTF-8 takes at most 4 bytes a character
+        _check_size(len(text.encode("utf-8")), name, max_bytes)
+    head = text[:SNIFF_BYTES]
+    if "\x00" in head:
+        raise BinaryDocumentError(name, "contains NUL characters; this looks like binary data")
+    controls = sum(ord(c) in _CONTROL_BYTES for c in head)
+    if controls / len(head) > MAX_CONTROL_SHARE:
+        raise BinaryDocumentError(name, "mostly control characters; this looks like binary data")
+    _check_english(text, name)
+
+
+def _check_english(text: str, name: str) -> None:
+    """Refuse clearly non-English text: the models would return confident nonsense.
+
+    Deliberately cheap and lenient; it only has to catch the obvious cases.
+    """
+    sample = text[:100_000]
+    letters = [c for c in sample if c.isalpha()]
+    if len(letters) >= MIN_LETTERS_FOR_SCRIPT:
+        ascii_share = sum(c.isascii() for c in letters) / len(letters)
+        if ascii_share < 0.5:
+            raise NonEnglishError(
+                name,
+                f"only {ascii_share:.0%} of its letters are Latin; claimgraph reads English only",
+            )
+    words = [w.casefold() for w in _LETTER_WORD.findall(sample)]
+    if len(words) < MIN_WORDS_FOR_LANGUAGE:
+        return
+    share = sum(w in _ENGLISH_FUNCTION_WORDS for w in words) / len(words)
+    if share < MIN_ENGLISH_SHARE:
+        raise NonEnglishError(
+            name,
+            f"only {share:.1%} of its {len(words)} words are common English words such as "
+            "'the', 'of', 'said' (English news has over 10%); claimgraph reads English only",
+        )
+
+
+def _normalise_date_arg(published: str | None) -> str | None:
+    if published is None:
+        return None
+    try:
+        return normalise_date(published)
+    except ValueError as exc:
+        raise ValueError(f"published: {exc}") from None
+
+
+def _normalise_record_date(published: str | None, name: str) -> str | None:
+    if published is None or not published.strip():
+        return None
+    try:
+        return normalise_date(published)
+    except ValueError as exc:
+        raise MalformedRecordError(name, f"published date {exc}") from None
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def _from_html(html: str, name: str, explicit: _Meta, fallback: _Meta, max_bytes: int) -> Document:
+    """Extract the article with trafilatura; ``explicit`` beats the page's metadata,
+    which beats ``fallback``."""
+    if not html.strip():
+        raise EmptyDocumentError(name, "document is empty or only whitespace")
+    import trafilatura  # slow to import; only HTML input needs it
+    from trafilatura.settings import set_date_params
+
+    result = trafilatura.bare_extraction(
+        html,
+        url=explicit.url or fallback.url,
+        with_metadata=True,
+        include_comments=False,
+        # Dates guessed from the article's prose are often the date of an event it
+        # reports, not of publication; take only what the page declares.
+        date_extraction_params=set_date_params(extensive=False),
+    )
+    raw = "" if result is None else (_field(result, "text") or "")
+    lines = [ln.strip() for ln in raw.split("\n")]
+    paragraphs = [ln for ln in lines if ln]
+    if not any(_is_prose(p) for p in paragraphs):
+        # trafilatura falls back to whatever text a page has, so a page of menus and
+        # links still "extracts"; an article has at least one sentence of prose.
+        raise EmptyDocumentError(name, "no article text found in HTML")
+    page_date = _field(result, "date")
+    try:
+        page_published = normalise_date(page_date) if page_date else None
+    except ValueError:
+        page_published = None  # an unreadable page date is no worse than none
+    page = _Meta(
+        title=_field(result, "title"),
+        url=_field(result, "url"),
+        outlet=_field(result, "sitename"),
+        published=page_published,
+    )
+    meta = explicit.or_else(page).or_else(fallback)
+    title = meta.title.strip() if meta.title else None
+    if title and not any(_same_heading(title, p) for p in paragraphs[:3]):
+        # trafilatura often drops the <h1>; the headline makes claims too, and the
+        # sections stage expects it as the first paragraph.
+        paragraphs.insert(0, title)
+    # Blank lines between paragraphs: the form the sections stage splits on.
+    text = "\n\n".join(paragraphs)
+    return _make_document(
+        text, name, _Meta(title, meta.url, meta.outlet, meta.published), max_bytes
+    )
+
+
+def _is_prose(paragraph: str) -> bool:
+    words = len(_LETTER_WORD.findall(paragraph))
+    return words >= 25 or (words >= 6 and bool(_SENTENCE_END.search(paragraph)))
+
+
+def _field(result: Any, key: str) -> str | None:
+    value = result.get(key) if isinstance(result, dict) else getattr(result, key, None)
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _same_heading(title: str, paragraph: str) -> bool:
+    """Whether ``paragraph`` already is the headline: the same words, or one a prefix
+    of the other (a page's <h1> and its <title> often differ by a tail)."""
+
+    def norm(s: str) -> str:
+        return " ".join(s.split()).casefold().rstrip(".")
+
+    t, p = norm(title), norm(paragraph)
+    if t == p:
+        return True
+    shorter, longer = (t, p) if len(t) <= len(p) else (p, t)
+    return len(longer) <= 250 and len(shorter.split()) >= 3 and longer.startswith(shorter)
+
+
+# --------------------------------------------------------------------------- JSONL
+
+
+def _read_jsonl(name: str, default: _Meta, max_bytes: int) -> Iterator[Document | InputError]:
+    """One article per line; each bad line is its own error, named ``FILE:LINENO``.
+
+    The size limit applies per record, since one file may hold thousands of articles.
+    """
+    try:
+        f = open(name, "rb")  # noqa: SIM115 - closed by the with below
+    except OSError as exc:
+        yield InputError(name, f"cannot read: {exc.strerror or exc}")
+        return
+    with f:
+        try:
+            _check_binary_bytes(f.read(SNIFF_BYTES), name)
+        except InputError as exc:
+            yield exc
+            return
+        f.seek(0)
+        lineno = 0
+        records = 0
+        while True:
+            raw = f.readline(max_bytes + 1)
+            if not raw:
+                break
+            lineno += 1
+            label = f"{name}:{lineno}"
+            if len(raw) > max_bytes and not raw.endswith(b"\n"):
+                while (chunk := f.readline(1 << 20)) and not chunk.endswith(b"\n"):
+                    pass  # skip the rest of the oversized line
+                records += 1
+                yield DocumentTooLargeError(
+                    label, f"record is over the limit of {max_bytes:,} bytes"
+                )
+                continue
+            if not raw.strip():
+                continue
+            records += 1
+            try:
+                yield _record(raw, label, name, default, max_bytes)
+            except InputError as exc:
+                yield exc
+        if records == 0:
+            yield EmptyDocumentError(name, "no records (the file is empty or only blank lines)")
+
+
+def _record(raw: bytes, label: str, file: str, default: _Meta, max_bytes: int) -> Document:
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _encoding_error(raw, exc, label, " of the line", file) from None
+    try:
+        obj = json.loads(line.rstrip("\r\n"))
+    except json.JSONDecodeError as exc:
+        raise MalformedRecordError(
+            label, f"line is not valid JSON (truncated?): {exc.msg} at column {exc.colno}"
+        ) from None
+    if not isinstance(obj, dict):
+        raise MalformedRecordError(
+            label, f"expected a JSON object with 'text' or 'html', got {type(obj).__name__}"
+        )
+    fields: dict[str, str | None] = {}
+    for key in ("text", "html", "title", "url", "outlet", "published"):
+        value = obj.get(key)
+        if value is not None and not isinstance(value, str):
+            raise MalformedRecordError(
+                label, f"field {key!r} must be a string, got {type(value).__name__}"
+            )
+        fields[key] = value
+    meta = _Meta(
+        fields["title"],
+        fields["url"],
+        fields["outlet"],
+        _normalise_record_date(fields["published"], label),
+    )
+    text, html = fields["text"], fields["html"]
+    if text is not None:
+        return _make_document(text, label, meta.or_else(default), max_bytes)
+    if html is not None:
+        return _from_html(html, label, meta, default, max_bytes)
+    raise MalformedRecordError(label, "record has neither a 'text' nor an 'html' field")

@@ -1,0 +1,646 @@
+"""The ledger on disk: one schema, on SQLite by default or PostgreSQL for shared servers.
+
+Both backends run the *same* SQL. The schema comes from numbered migration files
+(``claimgraph/migrations/NNNN_name.sql``) recorded in ``schema_migrations``, so a
+database made by an older claimgraph is brought up to date when it is opened and a
+newer stage (events, claims) only has to add a file. The few dialect differences
+(placeholders, how a write transaction starts, serialising migrations) live in
+``_Backend``.
+
+A document and everything extracted from it is written in one transaction keyed by
+the document's content hash: a document is either wholly stored or not at all, and
+storing it again is a no-op, which makes re-running an ingest safe.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import asdict, dataclass, fields
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+
+from claimgraph.errors import StoreError
+from claimgraph.model import Document, Extraction
+
+DEFAULT_SQLITE_PATH = "claimgraph.db"
+#: Seconds to wait for a PostgreSQL server before giving up (unless the URL says otherwise).
+PG_CONNECT_TIMEOUT = 10
+_SCHEMA_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_MIGRATION_FILE = re.compile(r"^(\d+)_([A-Za-z0-9_]+)\.sql$")
+#: Arbitrary constant for pg_advisory_xact_lock: serialises concurrent migrators.
+_PG_MIGRATION_LOCK = 0x636C6D67
+
+
+class DocumentRejectedError(StoreError):
+    """The database refused one document's records (bad data, not a broken database).
+
+    A batch skips such a document and carries on; any other ``StoreError`` means the
+    store itself is unusable and the batch should stop.
+    """
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+    def statements(self) -> list[str]:
+        """Split the file into statements; drivers differ in running several at once."""
+        without_comments = "\n".join(line.split("--", 1)[0] for line in self.sql.splitlines())
+        return [s.strip() for s in without_comments.split(";") if s.strip()]
+
+
+def load_migrations() -> list[Migration]:
+    """The migrations shipped with the package, in version order."""
+    folder = resources.files("claimgraph").joinpath("migrations")
+    found: list[Migration] = []
+    for entry in folder.iterdir():
+        m = _MIGRATION_FILE.match(entry.name)
+        if m:
+            found.append(Migration(int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8")))
+    found.sort(key=lambda mig: mig.version)
+    versions = [mig.version for mig in found]
+    if not found or versions != list(range(1, len(found) + 1)):
+        raise StoreError(f"migration files must be numbered 1..n without gaps, found {versions}")
+    return found
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One attribution as a reader wants it: who said what, where, and in which article."""
+
+    id: str
+    document_id: str
+    document_name: str
+    title: str | None
+    published: str | None
+    speaker: str | None
+    speaker_type: str | None
+    speaker_country: str | None
+    speaker_role: str | None
+    channel: str | None
+    source: str | None
+    cue: str
+    content: str
+    kind: str
+    stance: str
+    section: str
+    source_start: int | None
+    source_end: int | None
+    cue_start: int
+    cue_end: int
+    content_start: int
+    content_end: int
+    content_fragments: tuple[tuple[int, int], ...] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        if self.content_fragments is not None:
+            out["content_fragments"] = [list(f) for f in self.content_fragments]
+        return out
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A stored article's metadata; the text stays in the database until asked for."""
+
+    id: str
+    name: str
+    title: str | None
+    url: str | None
+    outlet: str | None
+    published: str | None
+    ingested_at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def mask_url(url: str) -> str:
+    """The URL with its password replaced, safe for error messages and logs."""
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        host = parts.hostname or ""
+        if parts.port is not None:
+            host = f"{host}:{parts.port}"
+        user = quote(unquote(parts.username or ""), safe="")
+        return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+    except ValueError:
+        return "<unparseable database URL>"
+
+
+class _Rollback(Exception):
+    """Raised inside a transaction to undo it without reporting an error."""
+
+
+class _Backend:
+    """What differs between SQLite and PostgreSQL; everything else is shared SQL."""
+
+    name: str
+    errors: tuple[type[BaseException], ...]
+    rejected: tuple[type[BaseException], ...]
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+
+    def sql(self, query: str) -> str:
+        return query
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        raise NotImplementedError
+        yield  # pragma: no cover
+
+    def lock_migrations(self) -> None:
+        """Make concurrent openers apply each migration once; called inside a transaction."""
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class _SQLiteBackend(_Backend):
+    name = "sqlite"
+    errors = (sqlite3.Error,)
+    rejected = (sqlite3.IntegrityError, sqlite3.DataError)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        # IMMEDIATE takes the write lock up front, so two writers wait (busy timeout)
+        # instead of failing half-way; that also serialises migrations.
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+
+class _PostgresBackend(_Backend):
+    name = "postgresql"
+
+    def __init__(self, conn: Any, psycopg: Any) -> None:
+        super().__init__(conn)
+        self.errors = (psycopg.Error,)
+        self.rejected = (psycopg.IntegrityError, psycopg.DataError)
+
+    def sql(self, query: str) -> str:
+        # Our SQL has no literal "?" or "%"; LIKE patterns travel as parameters.
+        return query.replace("?", "%s")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.conn.transaction():
+            yield
+
+    def lock_migrations(self) -> None:
+        self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_PG_MIGRATION_LOCK,))
+
+
+def _sqlite_lower(value: str | bytes | int | float | None) -> str | bytes | int | float | None:
+    return value.lower() if isinstance(value, str) else value
+
+
+def _connect_sqlite(path: str) -> _SQLiteBackend:
+    try:
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so DDL in migrations
+        # is transactional too (the sqlite3 module's implicit transactions skip DDL).
+        conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open SQLite database {path}: {exc}") from exc
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        # SQLite's LOWER only folds ASCII; PostgreSQL folds all of Unicode. Python's
+        # lower() makes "speaker"/"about" searches behave the same on both.
+        conn.create_function("lower", 1, _sqlite_lower, deterministic=True)
+    except sqlite3.Error as exc:
+        conn.close()
+        raise StoreError(f"cannot open SQLite database {path}: {exc}") from exc
+    return _SQLiteBackend(conn)
+
+
+def _connect_postgres(url: str, schema: str | None) -> _PostgresBackend:
+    try:
+        import psycopg
+    except ImportError as exc:
+        raise StoreError(
+            "PostgreSQL support needs psycopg: pip install 'claimgraph[postgres]'"
+        ) from exc
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    # "schema" is ours, not libpq's: strip it before libpq sees it.
+    for key, value in query:
+        if key == "schema":
+            schema = schema or value
+    query = [(k, v) for k, v in query if k != "schema"]
+    scheme = "postgresql" if parts.scheme.startswith("postgres") else parts.scheme
+    conninfo = urlunsplit(parts._replace(scheme=scheme, query=urlencode(query)))
+    kwargs: dict[str, Any] = {"autocommit": True}
+    if "connect_timeout" not in dict(query):
+        kwargs["connect_timeout"] = PG_CONNECT_TIMEOUT
+    if schema is not None and not _SCHEMA_NAME.match(schema):
+        raise StoreError(f"invalid schema name {schema!r}: use letters, digits and _")
+    try:
+        conn = psycopg.connect(conninfo, **kwargs)
+    except psycopg.Error as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise StoreError(f"cannot connect to PostgreSQL at {mask_url(url)}: {reason}") from exc
+    backend = _PostgresBackend(conn, psycopg)
+    if schema is not None:
+        try:
+            exists = conn.execute(
+                "SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)
+            ).fetchone()
+            if not exists:
+                conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            conn.execute(f'SET search_path TO "{schema}"')
+        except psycopg.Error as exc:
+            conn.close()
+            raise StoreError(
+                f"cannot use schema {schema!r} at {mask_url(url)}: {str(exc).strip()}"
+            ) from exc
+    return backend
+
+
+def _sqlite_path(url: str) -> str | None:
+    """The SQLite file a URL names, or None when it is not a SQLite URL."""
+    if url == ":memory:":
+        return url
+    if url.startswith("sqlite:"):
+        rest = url[len("sqlite:") :]
+        if rest in ("", "//", "///:memory:", "//:memory:"):
+            return ":memory:"
+        if rest.startswith("///"):
+            # sqlite:///rel.db is relative, sqlite:////abs.db absolute (SQLAlchemy's rule).
+            return unquote(rest[3:])
+        if rest.startswith("//"):
+            raise StoreError(f"SQLite URL needs three slashes: sqlite:///path.db, got {url}")
+        return unquote(rest)
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", url):
+        return None
+    return url
+
+
+def open_store(url: str | Path | None = None, *, schema: str | None = None) -> Store:
+    """Open (creating and migrating as needed) the store a URL names.
+
+    ``None`` is ``claimgraph.db`` in the current directory; ``sqlite:///path.db``, a
+    plain path or ``:memory:`` is SQLite; ``postgresql://`` / ``postgres://`` is
+    PostgreSQL. For PostgreSQL, ``schema`` (or ``?schema=name`` in the URL) keeps the
+    tables in that schema, created if missing; libpq's own
+    ``?options=-csearch_path%3Dname`` is passed through as well.
+    """
+    target = DEFAULT_SQLITE_PATH if url is None else str(url)
+    path = _sqlite_path(target)
+    if path is not None:
+        if schema is not None:
+            raise StoreError("a schema can only be chosen for PostgreSQL stores")
+        backend: _Backend = _connect_sqlite(path)
+        shown = path
+    elif target.startswith(("postgresql:", "postgres:", "postgresql+")):
+        backend = _connect_postgres(target.replace("postgresql+psycopg:", "postgresql:"), schema)
+        shown = mask_url(target)
+    else:
+        raise StoreError(
+            f"unsupported database URL {mask_url(target)}: "
+            "use a file path, sqlite:///path.db or postgresql://..."
+        )
+    store = Store(backend, shown)
+    try:
+        store.migrate()
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+class Store:
+    """A connection to the ledger; use ``open_store`` to get one."""
+
+    def __init__(self, backend: _Backend, url: str) -> None:
+        self._db = backend
+        #: Where the store lives, password masked: for messages.
+        self.url = url
+        self.backend = backend.name
+        self._closed = False
+
+    # -- plumbing ---------------------------------------------------------------
+
+    def _execute(self, query: str, params: Sequence[Any] = ()) -> Any:
+        return self._db.conn.execute(self._db.sql(query), tuple(params))
+
+    def _executemany(self, query: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            cur = self._db.conn.cursor()
+            try:
+                cur.executemany(self._db.sql(query), [tuple(r) for r in rows])
+            finally:
+                cur.close()
+
+    @contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        if self._closed:
+            raise StoreError(f"store {self.url} is closed")
+        try:
+            yield
+        except self._db.rejected as exc:
+            raise DocumentRejectedError(f"{action}: {exc}") from exc
+        except self._db.errors as exc:
+            raise StoreError(f"{action} in {self.url}: {exc}") from exc
+
+    # -- schema -----------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        """Highest migration applied; opening a store has already brought it up to date."""
+        with self._errors("cannot read schema version"):
+            row = self._execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def applied_migrations(self) -> list[tuple[int, str, str]]:
+        """(version, name, applied_at) of every migration this database has had."""
+        with self._errors("cannot read migrations"):
+            rows = self._execute(
+                "SELECT version, name, applied_at FROM schema_migrations ORDER BY version"
+            ).fetchall()
+        return [(int(v), str(n), str(t)) for v, n, t in rows]
+
+    def migrate(self) -> list[int]:
+        """Apply the migrations this database lacks, each once and in its own transaction."""
+        migrations = load_migrations()
+        applied: list[int] = []
+        with self._errors("cannot migrate database"):
+            with self._db.transaction():
+                self._db.lock_migrations()
+                self._execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                    "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+                )
+            for mig in migrations:
+                with self._db.transaction():
+                    self._db.lock_migrations()
+                    done = {
+                        int(r[0]) for r in self._execute("SELECT version FROM schema_migrations")
+                    }
+                    newest = max(done, default=0)
+                    if newest > migrations[-1].version:
+                        raise StoreError(
+                            f"database {self.url} has schema version {newest}, newer than this "
+                            f"claimgraph knows ({migrations[-1].version}); upgrade claimgraph"
+                        )
+                    if mig.version in done:
+                        continue
+                    for statement in mig.statements():
+                        self._execute(statement)
+                    self._execute(
+                        "INSERT INTO schema_migrations (version, name, applied_at) "
+                        "VALUES (?, ?, ?)",
+                        (mig.version, mig.name, _now()),
+                    )
+                    applied.append(mig.version)
+        return applied
+
+    # -- writing ----------------------------------------------------------------
+
+    def has_document(self, doc_id: str) -> bool:
+        with self._errors("cannot look up document"):
+            row = self._execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return row is not None
+
+    def save(self, extraction: Extraction) -> bool:
+        """Store a document with all its records; False (nothing written) if already stored.
+
+        Raises ``DocumentRejectedError`` when the records break the schema's rules (e.g.
+        an attribution naming an actor that does not exist); nothing is written then.
+        """
+        doc = extraction.document
+        try:
+            with self._errors(f"cannot store document {doc.name}"), self._db.transaction():
+                inserted = self._execute(
+                    "INSERT INTO documents (id, name, title, url, outlet, published, text, "
+                    "ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                    (
+                        doc.id,
+                        doc.name,
+                        doc.title,
+                        doc.url,
+                        doc.outlet,
+                        doc.published,
+                        doc.text,
+                        _now(),
+                    ),
+                ).rowcount
+                if inserted != 1:
+                    raise _Rollback
+                self._insert_records(extraction)
+        except _Rollback:
+            return False
+        return True
+
+    def delete_document(self, doc_id: str) -> bool:
+        """Remove a document and all its records (e.g. to store a fresh extraction of it
+        after a newer claimgraph learnt to extract more); False if it was not stored."""
+        with self._errors(f"cannot delete document {doc_id}"), self._db.transaction():
+            # Children first: SQLite only cascades when foreign keys are switched on,
+            # which other tools opening the same file may not do.
+            for table in ("attributions", "mentions", "actors", "sections"):
+                self._execute(f"DELETE FROM {table} WHERE document_id = ?", (doc_id,))
+            deleted = self._execute("DELETE FROM documents WHERE id = ?", (doc_id,)).rowcount
+        return bool(deleted)
+
+    def _insert_records(self, extraction: Extraction) -> None:
+        doc_id = extraction.document.id
+
+        def gid(local: str | None) -> str | None:
+            return None if local is None else f"{doc_id}:{local}"
+
+        self._executemany(
+            "INSERT INTO sections (document_id, seq, kind, start_char, end_char) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(doc_id, i, s.kind, s.start, s.end) for i, s in enumerate(extraction.sections)],
+        )
+        self._executemany(
+            "INSERT INTO actors (id, document_id, local_id, name, type, country, role) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (gid(a.id), doc_id, a.id, a.name, a.type, a.country, a.role)
+                for a in extraction.actors
+            ],
+        )
+        self._executemany(
+            "INSERT INTO mentions (actor_id, seq, document_id, start_char, end_char, text) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (gid(a.id), i, doc_id, m.start, m.end, m.text)
+                for a in extraction.actors
+                for i, m in enumerate(a.mentions)
+            ],
+        )
+        rows = []
+        for att in extraction.attributions:
+            src, cue, content = att.source, att.cue, att.content
+            frags = json.dumps([list(f) for f in content.fragments]) if content.fragments else None
+            rows.append(
+                (
+                    gid(att.id),
+                    doc_id,
+                    att.id,
+                    att.section,
+                    att.kind,
+                    att.stance,
+                    src.start if src else None,
+                    src.end if src else None,
+                    src.text if src else None,
+                    cue.start,
+                    cue.end,
+                    cue.text,
+                    content.start,
+                    content.end,
+                    content.text,
+                    frags,
+                    gid(att.speaker),
+                    gid(att.channel),
+                )
+            )
+        self._executemany(
+            "INSERT INTO attributions (id, document_id, local_id, section, kind, stance, "
+            "source_start, source_end, source_text, cue_start, cue_end, cue_text, "
+            "content_start, content_end, content_text, content_fragments, "
+            "speaker_actor_id, channel_actor_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+    # -- reading ----------------------------------------------------------------
+
+    def count_documents(self) -> int:
+        with self._errors("cannot count documents"):
+            row = self._execute("SELECT COUNT(*) FROM documents").fetchone()
+        return int(row[0])
+
+    def documents(self) -> list[StoredDocument]:
+        """Stored articles by publication date (undated last), then name."""
+        with self._errors("cannot list documents"):
+            rows = self._execute(
+                "SELECT id, name, title, url, outlet, published, ingested_at FROM documents "
+                "ORDER BY (published IS NULL), published, name, id"
+            ).fetchall()
+        return [StoredDocument(*r) for r in rows]
+
+    def get_document(self, doc_id: str) -> Document | None:
+        """The stored article with its text, so offsets can be resolved against it."""
+        with self._errors("cannot read document"):
+            row = self._execute(
+                "SELECT id, name, title, url, outlet, published, text FROM documents WHERE id = ?",
+                (doc_id,),
+            ).fetchone()
+        if row is None:
+            return None
+        return Document(
+            id=row[0],
+            name=row[1],
+            title=row[2],
+            url=row[3],
+            outlet=row[4],
+            published=row[5],
+            text=row[6],
+        )
+
+    def statements(
+        self,
+        *,
+        speaker: str | None = None,
+        about: str | None = None,
+        document: str | None = None,
+        limit: int | None = None,
+    ) -> list[Statement]:
+        """Who said what, filtered; ordered by publication date (undated last), then
+        document, then position in the text.
+
+        ``speaker`` and ``about`` are case-insensitive substrings of the speaker's actor
+        name and of the content; ``document`` is a document id or the name it was
+        ingested under.
+        """
+        where: list[str] = []
+        params: list[Any] = []
+        if speaker:
+            where.append("LOWER(sp.name) LIKE ? ESCAPE '\\'")
+            params.append(_contains(speaker))
+        if about:
+            where.append("LOWER(a.content_text) LIKE ? ESCAPE '\\'")
+            params.append(_contains(about))
+        if document:
+            where.append("(d.id = ? OR d.name = ?)")
+            params.extend([document, document])
+        query = (
+            "SELECT a.id, d.id, d.name, d.title, d.published, sp.name, sp.type, sp.country, "
+            "sp.role, ch.name, a.source_text, a.cue_text, a.content_text, a.kind, a.stance, "
+            "a.section, a.source_start, a.source_end, a.cue_start, a.cue_end, "
+            "a.content_start, a.content_end, a.content_fragments "
+            "FROM attributions a JOIN documents d ON d.id = a.document_id "
+            "LEFT JOIN actors sp ON sp.id = a.speaker_actor_id "
+            "LEFT JOIN actors ch ON ch.id = a.channel_actor_id"
+        )
+        if where:
+            query += " WHERE " + " AND ".join(where)
+        query += " ORDER BY (d.published IS NULL), d.published, d.name, d.id, a.content_start, a.id"
+        if limit is not None:
+            if limit < 0:
+                raise ValueError("limit must not be negative")
+            query += " LIMIT ?"
+            params.append(int(limit))
+        with self._errors("cannot query statements"):
+            rows = self._execute(query, params).fetchall()
+        return [_statement(r) for r in rows]
+
+    # -- lifetime ---------------------------------------------------------------
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            with suppress(*self._db.errors):
+                self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<Store {self.backend} {self.url}>"
+
+
+_STATEMENT_COLUMNS = [f.name for f in fields(Statement)]
+
+
+def _statement(row: Sequence[Any]) -> Statement:
+    values = dict(zip(_STATEMENT_COLUMNS, row, strict=True))
+    frags = values["content_fragments"]
+    if frags is not None:
+        values["content_fragments"] = tuple((int(s), int(e)) for s, e in json.loads(frags))
+    return Statement(**values)
+
+
+def _contains(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
