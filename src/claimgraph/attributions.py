@@ -18,15 +18,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from claimgraph.cues import Cue, CueLexicon, load_cue_lexicon
+from claimgraph.cues import (
+    DROP_BELOW_SHARE,
+    LEARNED_MIN_SHARE,
+    Cue,
+    CueLexicon,
+    load_cue_lexicon,
+)
 
-OPEN_QUOTES = "“‘\"«"
-CLOSE_QUOTES = "”’\"»"
+OPEN_QUOTES = '“‘"«'
+CLOSE_QUOTES = '”’"»'
 #: Quote pairs we trust to delimit speech; single quotes double as apostrophes.
 _QUOTE_RE = re.compile(
     r"“[^“”\n]*”|\"[^\"\n]*\"|«[^«»\n]*»|''(?:(?!'').)+?''|‘[^‘\n]*?’(?![A-Za-z])"
@@ -53,9 +59,9 @@ class AttributionSpan:
     #: Token index of the source's head, for speaker resolution.
     source_head: int | None = None
     channel_head: int | None = None
-    #: When the source is implicit (a continued quote), the attribution it continues.
-    continues: int | None = None
-    notes: list[str] = field(default_factory=list)
+    #: Indices into ``doc._.actors``, set by the ``claimgraph_actors`` component.
+    speaker: int | None = None
+    channel_actor: int | None = None
 
     @property
     def content_start(self) -> int:
@@ -88,11 +94,21 @@ class ParagraphSentencizer:
 
 @Language.factory(
     "claimgraph_attributions",
-    default_config={"lexicon": None},
+    default_config={
+        "lexicon": None,
+        "learned_min_share": LEARNED_MIN_SHARE,
+        "drop_below_share": DROP_BELOW_SHARE,
+    },
     assigns=["doc._.attributions"],
 )
-def make_attributions(nlp: Language, name: str, lexicon: str | None) -> AttributionFinder:
-    return AttributionFinder(load_cue_lexicon(lexicon))
+def make_attributions(
+    nlp: Language,
+    name: str,
+    lexicon: str | None,
+    learned_min_share: float,
+    drop_below_share: float,
+) -> AttributionFinder:
+    return AttributionFinder(load_cue_lexicon(lexicon, learned_min_share, drop_below_share))
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
@@ -139,9 +155,14 @@ class AttributionFinder:
 
     # -- lexicon --------------------------------------------------------------
     def cue_for(self, tok: Token) -> Cue | None:
-        if tok.pos_ == "VERB" or (tok.pos_ == "AUX" and tok.lemma_ == "say"):
-            return self.lexicon.get((tok.lemma_.lower(), "VERB"))
-        return None
+        if not (tok.pos_ == "VERB" or (tok.pos_ == "AUX" and tok.lemma_ == "say")):
+            return None
+        cue = self.lexicon.get((tok.lemma_.lower(), "VERB"))
+        if cue is not None and cue.cls == "learned" and _infinitive(tok):
+            # "drones to attack Ukraine": a learned action verb reports nothing unless
+            # someone performs it ("Trump attacked the press")
+            return None
+        return cue
 
     # -- main -----------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -160,9 +181,15 @@ class AttributionFinder:
                 if att is None:
                     continue
                 found.append(att)
-                cue_tokens.update(t.i for t in doc.char_span(*att.cue, alignment_mode="expand") or [])
+                cue_tokens.update(
+                    t.i for t in doc.char_span(*att.cue, alignment_mode="expand") or []
+                )
         found.extend(self._headline_colons(doc, found))
+        for att in found:
+            att.kind = _kind(text, att.content, quotes)
         found = self._continued_quotes(doc, found, quotes)
+        for att in found:
+            att.kind = _kind(text, att.content, quotes)
         found = _dedupe(found)
         found.sort(key=lambda a: (a.cue[0], a.content_start))
         doc._.attributions = found
@@ -198,7 +225,6 @@ class AttributionFinder:
             source=_trim_source(text, *src),
             source_head=pobj.i,
             cue_lemma="according to",
-            kind=_kind(text, content),
         )
 
     # -- verb cues ---------------------------------------------------------------
@@ -225,7 +251,7 @@ class AttributionFinder:
         cue_end_tok = relay[1] if relay else tok
         cue_span = _cue_span(tok, cue_end_tok)
         # Never let the content swallow the cue (parses sometimes nest the verb inside).
-        content = _cut(content, cue_span)
+        content = _cut(content, cue_span, text)
         if not content:
             return None
         att = AttributionSpan(
@@ -233,7 +259,6 @@ class AttributionFinder:
             content=content,
             cue_lemma=cue.lemma,
             stance=cue.stance,
-            kind=_kind(text, content),
         )
         if relay:
             quoted, _saying = relay
@@ -254,8 +279,15 @@ class AttributionFinder:
                 att.source_head = tok.head.i
         if _negated(tok) and cue.stance == "affirm":
             att.stance = "deny" if cue.cls == "speech" else "hedge"
-        if att.source is not None and _overlaps(att.source, att.cue):
+        if att.source is not None and not relay:
+            # a parse that hangs the speaker inside the quotation ("…," she said, "…")
+            att.content = _cut(att.content, att.source, text)
+            if not att.content:
+                return None
+        if not relay and att.source is not None and _overlaps(att.source, att.cue):
             att.source = None
+        if att.stance in ("affirm", "hedge") and _REJECTION.search(_text(text, content)):
+            att.stance = "deny"
         return att
 
     def _content_tokens(self, verb: Token, cue: Cue) -> list[Token]:
@@ -270,21 +302,30 @@ class AttributionFinder:
                 toks.extend(_clause_tokens(c, stop_at_cues=self))
             return toks
         if cue.takes_object:
+            # "accused Holt of being a Democrat", "called him a liar", "described it as ...":
+            # the person named is the target; the content is what is said of them.
+            of = next(
+                (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("of", "as")), None
+            )
+            pred = next((c for c in verb.children if c.dep_ in ("oprd", "ccomp", "xcomp")), None)
+            if of is not None and any(c.dep_ in ("pcomp", "pobj") for c in of.children):
+                return [t for c in of.children if c.dep_ in ("pcomp", "pobj") for t in c.subtree]
+            if pred is not None and verb.lemma_.lower() in ("call", "label", "brand", "name"):
+                return list(pred.subtree)
             obj = next((c for c in verb.children if c.dep_ in ("dobj", "oprd")), None)
-            if obj is not None:
+            if obj is not None and obj.lower_ not in ("what", "which", "that", "it"):
                 return _right_tokens(verb, obj, self)
+        # "refused to comment", "wants to build a wall", "seems to think"
         xcomp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
-        if xcomp is not None and cue.cls in ("speech", "cognition") and cue.lemma in (
-            "promise",
-            "pledge",
-            "vow",
-            "threaten",
-            "agree",
-            "urge",
-            "expect",
-            "hope",
-        ):
-            return _clause_tokens(xcomp, stop_at_cues=self)
+        if xcomp is not None:
+            # "urged Trump to make the debate a game-changer": Trump is part of what is urged
+            obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i < xcomp.i), None)
+            lead = list(obj.subtree) if obj is not None else []
+            return lead + _clause_tokens(xcomp, stop_at_cues=self)
+        # "called for a ban", "spoke of the risks", "warned against complacency"
+        prep = _prep_object(verb)
+        if prep is not None:
+            return [t for c in prep.children if c.dep_ in ("pobj", "pcomp") for t in c.subtree]
         return []
 
     def _source_of(self, verb: Token) -> Token | None:
@@ -312,6 +353,11 @@ class AttributionFinder:
     def _headline_colons(
         self, doc: Doc, found: Sequence[AttributionSpan]
     ) -> Iterable[AttributionSpan]:
+        """ "Sidney Blumenthal: 'No idea' ..." headlines and "PENCE: Well, ..." transcripts.
+
+        A short proper name before a colon at the start of a sentence is a speaker; in a
+        transcript the turn runs to the end of the paragraph.
+        """
         text = doc.text
         taken = [a.cue for a in found]
         for sent in doc.sents:
@@ -322,11 +368,22 @@ class AttributionFinder:
             if colon is None or colon.i == toks[0].i:
                 continue
             head_toks = [t for t in toks if t.i < colon.i]
-            if not all(t.pos_ in ("PROPN", "NOUN", "ADJ", "DET", "PUNCT", "PART") for t in head_toks):
+            if not all(
+                t.pos_ in ("PROPN", "NOUN", "ADJ", "DET", "PUNCT", "PART") for t in head_toks
+            ):
                 continue
             if not any(t.pos_ == "PROPN" or t.ent_type_ for t in head_toks):
                 continue
+            if head_toks[0].lower_.strip("\"“'") in _COLON_LABELS or len(head_toks) > 5:
+                continue
             rest = [t for t in toks if t.i > colon.i]
+            para_start = text.rfind("\n", 0, toks[0].idx) + 1
+            if not text[para_start : toks[0].idx].strip(" \t\"“'"):
+                # a transcript turn: the speaker's words run to the end of the paragraph
+                end = _line_end(text, colon.idx)
+                span = doc.char_span(colon.idx + 1, end, alignment_mode="expand")
+                if span is not None:
+                    rest = [t for t in span if not t.is_space]
             if not rest or any(_overlaps((colon.idx, colon.idx + 1), c) for c in taken):
                 continue
             content = _char_fragments(text, rest)
@@ -338,7 +395,6 @@ class AttributionFinder:
                 source=_trim(text, head_toks[0].idx, head_toks[-1].idx + len(head_toks[-1])),
                 source_head=head_toks[-1].i,
                 cue_lemma=":",
-                kind=_kind(text, content),
             )
 
     # -- quotes that continue a speaker ----------------------------------------
@@ -357,21 +413,63 @@ class AttributionFinder:
         for qs, qe in quotes:
             if any(s < qe and qs < e for s, e in covered):
                 continue
-            after = text[qe : _line_end(text, qe)]
-            if after.strip(" \t.,;"):
-                continue
             before = [a for a in found if _reach(a) <= qs]
-            if not before:
-                continue
-            last = max(before, key=_reach)
-            if last.kind not in ("direct", "mixed"):
-                continue
-            gap = text[_reach(last) : qs]
-            if gap.strip(" \t\r\n.,;") or gap.count("\n") > 2:
-                continue
-            last.content.append((qs, qe))
-            covered.append((qs, qe))
+            after = [a for a in found if _start(a) >= qe]
+            if before:
+                last = max(before, key=_reach)
+                gap = text[_reach(last) : qs]
+                if last.kind in ("direct", "mixed") and (
+                    _bare(gap, 2) or _next_sentence(doc, last.cue[0], qs)
+                ):
+                    last.content.append((qs, qe))
+                    covered.append((qs, qe))
+                    continue
+            if after:
+                nxt = min(after, key=_start)
+                gap = text[qe : _start(nxt)]
+                # '"Every time you say that," he said, "you give ..."'
+                if (
+                    nxt.kind in ("direct", "mixed")
+                    and _bare(gap, 0)
+                    and nxt.content_start > nxt.cue[0]
+                ):
+                    nxt.content.insert(0, (qs, qe))
+                    covered.append((qs, qe))
         return found
+
+
+def _next_sentence(doc: Doc, cue_char: int, qs: int) -> bool:
+    """True when the quotation opens the sentence right after the cue's sentence."""
+    span = doc.char_span(qs, qs + 1, alignment_mode="expand")
+    if span is None or span.start == 0 or span.sent.start_char != qs:
+        return False
+    i = span.sent.start - 1
+    while i > 0 and doc[i].is_space:
+        i -= 1
+    prev = doc[i].sent
+    return (
+        prev.start_char <= cue_char < prev.end_char and doc.text.count("\n", prev.end_char, qs) <= 2
+    )
+
+
+_COLON_LABELS = frozenset(
+    """
+    correction update note editor editor's editor’s related photo photos video watch
+    read source sources advertisement click listen share warning disclaimer update:
+    """.split()
+)
+
+
+def _bare(gap: str, max_breaks: int) -> bool:
+    """Only punctuation and at most ``max_breaks`` line breaks between two pieces."""
+    return not gap.strip(" \t\r\n.,;:") and gap.count("\n") <= max_breaks
+
+
+def _start(a: AttributionSpan) -> int:
+    starts = [a.content_start, a.cue[0]]
+    if a.source is not None:
+        starts.append(a.source[0])
+    return min(starts)
 
 
 def _reach(a: AttributionSpan) -> int:
@@ -392,6 +490,10 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
+def _infinitive(verb: Token) -> bool:
+    return verb.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
 def _negated(verb: Token) -> bool:
     return any(c.dep_ == "neg" for c in verb.children)
 
@@ -408,6 +510,22 @@ def _as_saying(tok: Token) -> tuple[Token, Token] | None:
     if saying is None or saying.lemma_.lower() not in ("say", "tell", "add", "write", "describe"):
         return None
     return obj, saying
+
+
+_CONTENT_PREPS = frozenset({"for", "about", "of", "on", "to", "against", "with", "over"})
+
+
+def _prep_object(verb: Token) -> Token | None:
+    """The preposition right after a cue verb that introduces its content."""
+    for c in verb.children:
+        if (
+            c.dep_ == "prep"
+            and c.lower_ in _CONTENT_PREPS
+            and c.i <= verb.i + 2
+            and any(g.dep_ in ("pobj", "pcomp") for g in c.children)
+        ):
+            return c
+    return None
 
 
 def _enclosing_cue(tok: Token, finder: AttributionFinder) -> Token | None:
@@ -442,15 +560,47 @@ def _clause_tokens(head: Token, stop_at_cues: AttributionFinder | None = None) -
     skip: set[int] = set()
     if stop_at_cues is not None:
         for t in head.subtree:
-            if t.dep_ == "conj" and t.i > head.i and stop_at_cues.cue_for(t) is not None:
-                if _subject(t) is None or t.head == head:
-                    skip.update(x.i for x in t.subtree)
-                    skip.update(c.i for c in t.head.children if c.dep_ == "cc" and c.i < t.i)
-    return [t for t in head.subtree if t.i not in skip]
+            cue = stop_at_cues.cue_for(t) if t.dep_ == "conj" and t.i > head.i else None
+            # only a coordinated *reporting* clause ("... but said they were sent") is a new
+            # attribution; "offered to ..." or "let them know" stays part of the content
+            if (
+                cue is not None
+                and cue.cls != "learned"
+                and _has_own_content(t)
+                and (_subject(t) is None or t.head == head)
+            ):
+                skip.update(x.i for x in t.subtree)
+                skip.update(c.i for c in t.head.children if c.dep_ == "cc" and c.i < t.i)
+    toks = [t for t in head.subtree if t.i not in skip]
+    return _drop_trailing_relative(toks)
+
+
+def _drop_trailing_relative(toks: list[Token]) -> list[Token]:
+    """Leave out a non-restrictive relative clause that ends the content
+    ("... the war in Ukraine, where Russia has used drones ..."): it is the writer's
+    gloss, not part of what was reported (PolNeAR and our gold both leave it out)."""
+    if not toks:
+        return toks
+    ids = {t.i for t in toks}
+    last = max(ids)
+    for t in toks:
+        if t.dep_ != "relcl" or t.right_edge.i < last - 1:
+            continue
+        first = t.left_edge
+        doc = t.doc
+        if first.i > 0 and doc[first.i - 1].text == "," and doc[first.i - 1].i in ids:
+            cut = {x.i for x in t.subtree} | {first.i - 1}
+            return [x for x in toks if x.i not in cut]
+    return toks
+
+
+def _has_own_content(verb: Token) -> bool:
+    return any(c.dep_ in ("ccomp", "parataxis") for c in verb.children)
 
 
 def _right_tokens(verb: Token, obj: Token, finder: AttributionFinder) -> list[Token]:
-    """The object and whatever follows it in the verb's clause (adjuncts, participles)."""
+    """The object and whatever follows it in the verb's clause: annotators mostly keep
+    adjuncts ("drone shipments to Russia before the war") inside the content."""
     out: list[Token] = list(obj.subtree)
     for c in verb.children:
         if c.i <= obj.i or c.dep_ in ("cc", "conj", "punct", "mark"):
@@ -491,12 +641,17 @@ def _extend_to_quotes(
     """A content that starts or ends inside a quotation takes the whole quotation."""
     s, e = content[0][0], content[-1][1]
     for qs, qe in quotes:
-        if qs < s < qe or (qs <= s < qe and qe > e) or (qs < e <= qe and qs < s) or (s <= qs < e < qe):
+        if (
+            qs < s < qe
+            or (qs <= s < qe and qe > e)
+            or (qs < e <= qe and qs < s)
+            or (s <= qs < e < qe)
+        ):
             para = (text.rfind("\n", 0, s) + 1, _line_end(text, e))
             if not (para[0] <= qs and qe <= para[1] + 1):
                 continue
             ns, ne = min(s, qs), max(e, qe)
-            content = _merge([(ns, ne)] + content)
+            content = _merge([(ns, ne), *content])
             s, e = content[0][0], content[-1][1]
     return content
 
@@ -523,7 +678,8 @@ def _adjacent_quote(
                 return [(qs, qe)]
         if qs >= verb.idx:
             between = text[verb.idx + len(verb.text) : qs]
-            if len(between) < 40 and between.strip(" ,:\t") == "" or between.strip() in (":", ","):
+            bare = len(between) < 40 and between.strip(" ,:\t") == ""
+            if bare or between.strip() in (":", ","):
                 return [(qs, qe)]
     return []
 
@@ -536,8 +692,25 @@ def _no_other_verb(verb: Token, after: int) -> bool:
 
 
 _CUE_NOUNS = frozenset(
-    {"statement", "interview", "speech", "tweet", "post", "letter", "email", "address", "op-ed",
-     "release", "remarks", "briefing", "conference", "call", "message", "video", "memo"}
+    {
+        "statement",
+        "interview",
+        "speech",
+        "tweet",
+        "post",
+        "letter",
+        "email",
+        "address",
+        "op-ed",
+        "release",
+        "remarks",
+        "briefing",
+        "conference",
+        "call",
+        "message",
+        "video",
+        "memo",
+    }
 )
 
 
@@ -558,27 +731,39 @@ def _cue_span(verb: Token, last: Token) -> tuple[int, int]:
             continue
         if c.dep_ in CUE_SUFFIX_DEPS:
             right = c.i
-        elif c.dep_ == "npadvmod" or (c.dep_ in ("advmod", "npadvmod") and c.ent_type_ in ("DATE", "TIME")):
-            right = c.right_edge.i
-        elif c.dep_ == "prep" and c.lower_ in ("in", "during", "on", "at") and any(
-            g.lemma_.lower() in _CUE_NOUNS for g in c.children if g.dep_ == "pobj"
+        elif (
+            c.dep_ == "npadvmod"
+            or (c.dep_ in ("advmod", "npadvmod") and c.ent_type_ in ("DATE", "TIME"))
+            or (
+                c.dep_ == "prep"
+                and c.lower_ in ("in", "during", "on", "at")
+                and any(g.lemma_.lower() in _CUE_NOUNS for g in c.children if g.dep_ == "pobj")
+            )
         ):
             right = c.right_edge.i
+    prep = _prep_object(verb)
+    if (
+        prep is not None
+        and prep.i <= right + 2
+        and not any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in verb.children)
+    ):
+        right = max(right, prep.i)
     if right + 1 < len(doc) and doc[right + 1].text == ":":
         right += 1
     return doc[left].idx, doc[right].idx + len(doc[right].text)
 
 
-def _cut(content: list[tuple[int, int]], hole: tuple[int, int]) -> list[tuple[int, int]]:
+def _cut(content: list[tuple[int, int]], hole: tuple[int, int], text: str) -> list[tuple[int, int]]:
+    """Remove ``hole`` (a cue or source) from content fragments, re-trimming the edges."""
     out: list[tuple[int, int]] = []
     for s, e in content:
         if e <= hole[0] or s >= hole[1]:
             out.append((s, e))
             continue
         if s < hole[0]:
-            out.append((s, hole[0]))
+            out.append(_trim_content(text, s, hole[0]))
         if e > hole[1]:
-            out.append((hole[1], e))
+            out.append(_trim_content(text, hole[1], e))
     return [(s, e) for s, e in out if e - s > 1]
 
 
@@ -591,16 +776,29 @@ def _content_token_ids(content: list[tuple[int, int]], doc: Doc) -> set[int]:
     return ids
 
 
-def _kind(text: str, content: list[tuple[int, int]]) -> str:
-    s, e = content[0][0], content[-1][1]
-    body = text[s:e]
-    if body[:1] in OPEN_QUOTES and body[-1:] in CLOSE_QUOTES:
-        # one quotation from end to end, not "“a” and “b”"
-        inner = body[1:-1]
-        if not any(q in inner for q in "“”\""):
-            return "direct"
-        return "mixed"
-    if any(q in body for q in "“”\"«»"):
+#: Words by which a speaker rejects a claim in their own words ("the missile part is
+#: completely wrong"); with an affirming cue they make the statement a denial.
+_REJECTION = re.compile(
+    r"(?i)\b(?:(?:completely|totally|absolutely|simply|entirely) )?(?:wrong|false|untrue|baseless|"
+    r"groundless|unfounded|fabricated|fabrication|lies|a lie|nonsense|insinuations?|"
+    r"not true|no truth|never happened|fake news|absurd|ridiculous)\b"
+)
+
+
+def _text(text: str, content: list[tuple[int, int]]) -> str:
+    return " ".join(text[s:e] for s, e in content)
+
+
+def _kind(text: str, content: list[tuple[int, int]], quotes: Sequence[tuple[int, int]]) -> str:
+    """direct: every fragment is a whole quotation; mixed: some quoted words; else indirect."""
+    qset = set(quotes)
+    frags = []
+    for s, e in content:
+        m = re.match(r"(?i)that,?\s+", text[s:e])
+        frags.append((s + m.end(), e) if m else (s, e))
+    if all(f in qset for f in frags):
+        return "direct"
+    if any(qs < e and s < qe for s, e in content for qs, qe in quotes):
         return "mixed"
     return "indirect"
 

@@ -50,11 +50,45 @@ def _parse(lines: list[str], origin: str) -> CueLexicon:
     return out
 
 
+#: A learned verb becomes a cue when annotators marked at least this share of its uses.
+LEARNED_MIN_SHARE = 0.45
+#: A curated cue is dropped when annotators marked less than this share of its
+#: (at least ``DROP_MIN_COUNT``) uses: the word is mostly used for something else.
+DROP_BELOW_SHARE = 0.25
+DROP_MIN_COUNT = 20
+
+
+def load_cue_stats() -> dict[str, tuple[int, float]]:
+    """lemma -> (uses seen, share marked as cue), learned from PolNeAR train."""
+    path = resources.files("claimgraph.data").joinpath("cue_stats.tsv")
+    if not path.is_file():
+        return {}
+    rows = [ln for ln in path.read_text("utf-8").splitlines() if ln and not ln.startswith("#")]
+    out: dict[str, tuple[int, float]] = {}
+    for rec in csv.DictReader(rows, delimiter="\t"):
+        out[rec["lemma"]] = (int(rec["count"]), float(rec["share"]))
+    return out
+
+
 @lru_cache(maxsize=8)
-def load_cue_lexicon(extra: str | None = None) -> CueLexicon:
-    """The bundled lexicon, optionally overlaid with a user's TSV of the same columns."""
+def load_cue_lexicon(
+    extra: str | None = None,
+    learned_min_share: float = LEARNED_MIN_SHARE,
+    drop_below_share: float = DROP_BELOW_SHARE,
+) -> CueLexicon:
+    """The curated lexicon, adjusted by the learned statistics, then a user's overlay.
+
+    The curated file says what a cue means (stance, frame); the statistics say how
+    often a word is used as a cue in news, which no hand-made list knows.
+    """
     text = resources.files("claimgraph.data").joinpath("cues.tsv").read_text("utf-8")
     lex = _parse(text.splitlines(), "cues.tsv")
+    for lemma, (count, share) in load_cue_stats().items():
+        key = (lemma, "VERB")
+        if key in lex and count >= DROP_MIN_COUNT and share < drop_below_share:
+            del lex[key]
+        elif key not in lex and share >= learned_min_share:
+            lex[key] = Cue(lemma, "VERB", "affirm", "learned", "both")
     if extra:
         path = Path(extra)
         lex.update(_parse(path.read_text("utf-8").splitlines(), str(path)))

