@@ -13,8 +13,7 @@ STAMP := $(VENV)/.installed
 PIP_VERSION ?= 26.3
 SHARED ?= ../shared
 DEMO_DB ?= demo.db
-# The articles only: a folder walk would also read examples/README.md (ingest takes .md as text).
-EXAMPLES ?= $(sort $(wildcard examples/*.txt examples/*.jsonl examples/*.html))
+EXAMPLES ?= examples/
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 

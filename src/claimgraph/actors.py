@@ -62,7 +62,8 @@ ORG_WORDS = frozenset(
     party ministry department agency committee council commission company corporation
     inc. group union association campaign administration government army forces military
     navy university institute foundation bank court office board news times post journal
-    network service organization organisation center centre fund
+    network service organization organisation center centre fund force ministry
+    parliament cabinet embassy police
     """.split()
 )
 
@@ -278,31 +279,52 @@ class _DocActors:
         # proper name: a person unless it looks like an organisation
         name_toks = _name_tokens(head)
         if name_toks:
-            words = [t.lower_ for t in toks]
             if any(w in ORG_WORDS for w in (t.lower_ for t in name_toks)) or (
                 head.ent_type_ in ("ORG",)
                 and not self._known_surname(head)
                 and len(name_toks) > 1
                 and not _looks_personal(toks)
             ):
-                name = " ".join(t.text for t in name_toks)
                 country = _country_of(toks)
+                name = _org_label(toks, country) or " ".join(t.text for t in name_toks)
                 return self._mention(self.org(name, "organisation", country), start, end, head.i)
             name, role, country = _split_title(toks)
             if name:
                 idx = self.person(name, role, country)
                 return self._mention(idx, start, end, head.i)
-            del words
+        # a body named by a common noun: "Ukraine's foreign ministry", "the air force"
+        if head.pos_ == "NOUN" and head.lower_ in ORG_WORDS:
+            country = _country_of(toks)
+            label = _org_label(toks, country)
+            if label:
+                idx = self.org(label, "organisation", country)
+                return self._mention(idx, start, end, head.i)
         # a role noun phrase: "the Iranian foreign minister", "the spokesperson"
         if head.pos_ == "NOUN" and head.tag_ in ("NN",) and head.lower_ in ROLE_WORDS:
             role = " ".join(
                 t.lower_ for t in toks if t.lower_ in ROLE_WORDS and t.lower_ not in HONORIFICS
             )
             country = _country_of(toks)
-            idx = self._by_role(role, head.lower_, country, head.i)
+            # only a definite phrase points back ("the minister"); "a spokesperson" is new
+            definite = toks[0].lower_ in ("the", "this", "that") or toks[0].dep_ == "poss"
+            org = " ".join(
+                t.lower_
+                for t in toks
+                if t.text[:1].isupper()
+                and t.lower_ not in ROLE_WORDS
+                and t.pos_ != "DET"
+                and lookup_place(t.text) is None
+            )
+            idx = self._by_role(role, head.lower_, country, head.i) if definite else None
+            if idx is not None and org and org not in (self.actors[idx].role or "").lower():
+                idx = None
             if idx is not None:
                 return self._mention(idx, start, end, head.i)
             rec = ActorRecord(_np_name(toks) or role, "person", country, role or None, keys=set())
+            return self._mention(self._add(rec, ("unnamed", rec.name.lower())), start, end, head.i)
+        # one unnamed person: "a senior European diplomat", "an official"
+        if head.tag_ == "NN" and head.lower_ in GROUP_NOUNS:
+            rec = ActorRecord(_np_name(toks), "person", _country_of(toks), head.lower_)
             return self._mention(self._add(rec, ("unnamed", rec.name.lower())), start, end, head.i)
         # groups: "two senior Iranian officials", "sources", "Western countries"
         if head.tag_ in ("NNS", "NNPS") or head.lower_ in GROUP_NOUNS:
@@ -447,9 +469,39 @@ def _looks_personal(toks: list[Token]) -> bool:
     return any(t.lower_ in ROLE_WORDS for t in toks)
 
 
-def _np_name(toks: list[Token]) -> str:
-    words = [t.text for t in toks if t.pos_ not in ("DET", "PUNCT", "NUM") and not t.is_space]
-    return " ".join(words[:8])
+def _org_label(toks: list[Token], country: str | None) -> str:
+    """ "Ukraine's foreign ministry" -> "Ukrainian Foreign Ministry": one spelling for one
+    body, whichever way the article names it."""
+    label = " ".join(w[:1].upper() + w[1:] for w in _np_name(toks, drop_places=True).split())
+    if country and label:
+        label = f"{country_adjective(country)} {label}"
+    return label
+
+
+def _np_name(toks: list[Token], drop_places: bool = False) -> str:
+    """A label for an unnamed actor: the phrase up to its head noun, without what follows
+    ("a senior European diplomat, who spoke on condition of anonymity" -> the diplomat)
+    and without determiners; with ``drop_places`` also without a place that the actor's
+    country already records ("Ukraine's foreign ministry" -> "foreign ministry")."""
+    if not toks:
+        return ""
+    root = min(toks, key=lambda t: len(list(t.ancestors)))
+    keep: list[Token] = []
+    dropped_place = False
+    for t in toks:
+        if t.i > root.i or t.is_space or t.pos_ in ("DET", "NUM"):
+            continue
+        if drop_places and lookup_place(t.text) is not None:
+            dropped_place = True
+            continue
+        if t.tag_ == "POS" and dropped_place:
+            continue
+        dropped_place = False
+        keep.append(t)
+    while keep and keep[0].is_punct:
+        keep.pop(0)
+    keep = keep[-6:]
+    return "".join(t.text + t.whitespace_ for t in keep).strip()
 
 
 def actor_for(att: AttributionSpan) -> int | None:

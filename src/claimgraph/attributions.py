@@ -311,7 +311,10 @@ class AttributionFinder:
             if of is not None and any(c.dep_ in ("pcomp", "pobj") for c in of.children):
                 return [t for c in of.children if c.dep_ in ("pcomp", "pobj") for t in c.subtree]
             if pred is not None and verb.lemma_.lower() in ("call", "label", "brand", "name"):
-                return list(pred.subtree)
+                # "called Tehran's version not credible": what was called, and what it was called
+                obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+                lead = list(obj.subtree) if obj is not None and obj.i < pred.i else []
+                return lead + list(pred.subtree)
             obj = next((c for c in verb.children if c.dep_ in ("dobj", "oprd")), None)
             if obj is not None and obj.lower_ not in ("what", "which", "that", "it"):
                 return _right_tokens(verb, obj, self)
@@ -516,13 +519,18 @@ _CONTENT_PREPS = frozenset({"for", "about", "of", "on", "to", "against", "with",
 
 
 def _prep_object(verb: Token) -> Token | None:
-    """The preposition right after a cue verb that introduces its content."""
+    """The preposition right after a cue verb that introduces its content ("called for",
+    "spoke of"); not a time or place adjunct ("saying for weeks")."""
+    if any(c.dep_ in ("dobj", "ccomp") for c in verb.children):
+        return None
     for c in verb.children:
+        objs = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
         if (
             c.dep_ == "prep"
             and c.lower_ in _CONTENT_PREPS
-            and c.i <= verb.i + 2
-            and any(g.dep_ in ("pobj", "pcomp") for g in c.children)
+            and verb.i < c.i <= verb.i + 2
+            and objs
+            and not any(g.ent_type_ in ("DATE", "TIME", "GPE", "LOC") for g in objs)
         ):
             return c
     return None

@@ -219,8 +219,35 @@ def _walk(folder: str, default: _Meta, max_bytes: int) -> Iterator[Document | In
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for f in sorted(files):
-            if not f.startswith("."):
-                yield from _read_path(os.path.join(root, f), default, max_bytes)
+            # a folder holds articles beside other things (README, annotation files): only
+            # the formats we read are documents; a file named explicitly is always tried
+            if f.startswith(".") or _is_readme(f) or not _readable_suffix(f):
+                continue
+            yield from _read_path(os.path.join(root, f), default, max_bytes)
+
+
+def _is_readme(filename: str) -> bool:
+    return Path(filename).stem.upper() in ("README", "LICENSE", "LICENCE", "CHANGELOG", "NOTICE")
+
+
+def _readable_suffix(filename: str) -> bool:
+    suffix = Path(filename).suffix.lower()
+    return suffix in TEXT_SUFFIXES or suffix in HTML_SUFFIXES or suffix in JSONL_SUFFIXES
+
+
+_NAME_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
+
+
+def _date_from_name(name: str) -> str | None:
+    """Archives often name files by date ("2022-11-05_iran-drones.txt"); use it when the
+    text carries none. An impossible date in a name is ignored, not an error."""
+    m = _NAME_DATE.search(Path(name).name)
+    if not m:
+        return None
+    try:
+        return normalise_date(m.group(1))
+    except ValueError:
+        return None
 
 
 def _read_path(name: str, default: _Meta, max_bytes: int) -> Iterator[Document | InputError]:
@@ -234,7 +261,8 @@ def _read_path(name: str, default: _Meta, max_bytes: int) -> Iterator[Document |
     try:
         if suffix in TEXT_SUFFIXES:
             data = _read_bytes(name, max_bytes)
-            yield _make_document(_decode(data, name), name, default, max_bytes)
+            meta = _Meta(published=_date_from_name(name)).or_else(default)
+            yield _make_document(_decode(data, name), name, meta, max_bytes)
         elif suffix in HTML_SUFFIXES:
             data = _read_bytes(name, max_bytes)
             yield _from_html(_decode_html(data, name), name, _Meta(), default, max_bytes)

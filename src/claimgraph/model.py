@@ -30,6 +30,12 @@ class TextSpan:
     #: Discontinuous spans (e.g. a quote interrupted by "he said"): [(start, end), ...].
     fragments: tuple[tuple[int, int], ...] | None = None
 
+    def joined(self, doc_text: str, sep: str = " … ") -> str:
+        """The span's words without what interrupts them ("he said" inside a quote)."""
+        if not self.fragments or len(self.fragments) < 2:
+            return self.text
+        return sep.join(doc_text[s:e] for s, e in self.fragments)
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"start": self.start, "end": self.end, "text": self.text}
         if self.fragments and len(self.fragments) > 1:

@@ -506,7 +506,8 @@ class Store:
                     cue.text,
                     content.start,
                     content.end,
-                    content.text,
+                    # what the speaker said, without the "he said" that interrupts a quote
+                    content.joined(extraction.document.text),
                     frags,
                     gid(att.speaker),
                     gid(att.channel),
