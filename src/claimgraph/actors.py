@@ -307,7 +307,7 @@ class _DocActors:
             country = _country_of(toks)
             # only a definite phrase points back ("the minister"); "a spokesperson" is new
             definite = toks[0].lower_ in ("the", "this", "that") or toks[0].dep_ == "poss"
-            org = " ".join(
+            body = " ".join(
                 t.lower_
                 for t in toks
                 if t.text[:1].isupper()
@@ -316,7 +316,7 @@ class _DocActors:
                 and lookup_place(t.text) is None
             )
             idx = self._by_role(role, head.lower_, country, head.i) if definite else None
-            if idx is not None and org and org not in (self.actors[idx].role or "").lower():
+            if idx is not None and body and body not in (self.actors[idx].role or "").lower():
                 idx = None
             if idx is not None:
                 return self._mention(idx, start, end, head.i)
