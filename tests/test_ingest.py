@@ -445,3 +445,27 @@ def test_normalise_date_accepts(value: str, expected: str) -> None:
 def test_normalise_date_rejects(value: str) -> None:
     with pytest.raises(ValueError):
         normalise_date(value)
+
+
+def test_a_date_in_the_file_name_dates_plain_text(tmp_path: Path) -> None:
+    dated = tmp_path / "2022-10-18_wire_strikes.txt"
+    dated.write_text("Drones hit the capital\n\nOfficials said drones hit the capital.", "utf-8")
+    impossible = tmp_path / "2022-13-45_notes.txt"
+    impossible.write_text("A note\n\nThe clerk said the office would open late.", "utf-8")
+    undated = tmp_path / "notes.txt"
+    undated.write_text("A note\n\nThe clerk said the office would open late today.", "utf-8")
+    docs = {Path(d.name).name: d for d in read_documents([tmp_path], published="2020-01-01")}
+    assert docs["2022-10-18_wire_strikes.txt"].published == "2022-10-18"
+    assert docs["2022-13-45_notes.txt"].published == "2020-01-01"
+    assert docs["notes.txt"].published == "2020-01-01"
+
+
+def test_folder_walk_skips_readmes_and_files_that_are_no_articles(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("# About these files\n\nThey are examples.", "utf-8")
+    (tmp_path / "a.ann").write_text("T1\tCue 0 4\tsaid", "utf-8")
+    (tmp_path / "story.txt").write_text("Title\n\nThe mayor said the road would reopen.", "utf-8")
+    items = list(read_documents([tmp_path]))
+    assert [Path(getattr(i, "name", "")).name for i in items] == ["story.txt"]
+    # named explicitly, an unsupported file is still reported rather than ignored
+    [err] = list(read_documents([tmp_path / "a.ann"]))
+    assert isinstance(err, UnsupportedInputError)

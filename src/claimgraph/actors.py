@@ -57,6 +57,16 @@ GROUP_NOUNS = frozenset(
     republicans
     """.split()
 )
+#: Common nouns for one person ("the harbour master said ... he said").
+PERSON_NOUNS = frozenset(
+    """
+    master manager worker resident teacher doctor nurse owner farmer lawyer witness
+    survivor victim student engineer soldier officer pilot driver activist researcher
+    scientist reporter journalist editor author writer historian expert analyst mother
+    father woman man wife husband son daughter boy girl neighbour neighbor colleague
+    friend volunteer employee owner guard commander professor priest imam rabbi
+    """.split()
+)
 ORG_WORDS = frozenset(
     """
     party ministry department agency committee council commission company corporation
@@ -235,7 +245,10 @@ class _DocActors:
             if _inside_any(ent.start_char, self.quotes):
                 continue
             if ent.label_ == "PERSON":
-                name, role, country = _split_title(list(ent))
+                # "Foreign Minister Jane Doe arrived ...": the title sits outside the entity
+                root = ent.root
+                lead = [t for t in root.doc[root.left_edge.i : ent.start] if t.dep_ != "det"]
+                name, role, country = _split_title(lead + list(ent))
                 if name:
                     idx = self.person(name, role, country)
                     self._mention(idx, ent.start_char, ent.end_char, ent.root.i)
@@ -267,6 +280,11 @@ class _DocActors:
             if idx is not None:
                 self._mention(idx, start, end, head.i)
             return idx
+        # a surname seen before in a person's full name is that person, whatever the tag
+        if head.text[:1].isupper() and head.pos_ in ("PROPN", "NOUN", "ADJ"):
+            known = self._person_by_surname(head)
+            if known is not None and not _name_tokens(head)[:-1]:
+                return self._mention(known, start, end, head.i)
         text = doc.text[start:end]
         org = lookup_org(text) or lookup_org(_strip_det(text))
         if org is None:
@@ -288,7 +306,14 @@ class _DocActors:
                 country = _country_of(toks)
                 name = _org_label(toks, country) or " ".join(t.text for t in name_toks)
                 return self._mention(self.org(name, "organisation", country), start, end, head.i)
-            name, role, country = _split_title(toks)
+            # the name and the title before it; an appositive ("X, the finance minister,")
+            # gives the role when there is no title
+            name, role, country = _split_title([t for t in toks if t.i <= head.i])
+            appos = next((c for c in head.children if c.dep_ == "appos"), None)
+            if appos is not None and role is None:
+                atoks = list(appos.subtree)
+                role = _role_words(atoks) or None
+                country = country or _country_of(atoks)
             if name:
                 idx = self.person(name, role, country)
                 return self._mention(idx, start, end, head.i)
@@ -322,8 +347,8 @@ class _DocActors:
                 return self._mention(idx, start, end, head.i)
             rec = ActorRecord(_np_name(toks) or role, "person", country, role or None, keys=set())
             return self._mention(self._add(rec, ("unnamed", rec.name.lower())), start, end, head.i)
-        # one unnamed person: "a senior European diplomat", "an official"
-        if head.tag_ == "NN" and head.lower_ in GROUP_NOUNS:
+        # one unnamed person: "a senior European diplomat", "the harbour master"
+        if head.tag_ == "NN" and (head.lower_ in GROUP_NOUNS or head.lower_ in PERSON_NOUNS):
             rec = ActorRecord(_np_name(toks), "person", _country_of(toks), head.lower_)
             return self._mention(self._add(rec, ("unnamed", rec.name.lower())), start, end, head.i)
         # groups: "two senior Iranian officials", "sources", "Western countries"
@@ -345,6 +370,12 @@ class _DocActors:
             return None
         rec = ActorRecord(name, "unknown", _country_of(toks), None)
         return self._mention(self._add(rec, ("unknown", name.lower())), start, end, head.i)
+
+    def _person_by_surname(self, tok: Token) -> int | None:
+        for i, a in enumerate(self.actors):
+            if a.type == "person" and tok.lower_ in a.keys and a.name.split()[-1] == tok.text:
+                return i
+        return None
 
     def _known_surname(self, tok: Token) -> bool:
         return any(a.type == "person" and tok.lower_ in a.keys for a in self.actors)
@@ -435,6 +466,10 @@ def _split_title(toks: list[Token]) -> tuple[str, str | None, str | None]:
     if role and org_words and any(w.lower() in ORG_WORDS for w in (t.lower_ for t in rest)):
         role = " ".join(t.text for t in rest if lookup_place(t.text) is None).strip() or role
     return " ".join(t.text for t in name), role, _country_of(toks)
+
+
+def _role_words(toks: Iterable[Token]) -> str:
+    return " ".join(t.lower_ for t in toks if t.lower_ in ROLE_WORDS and t.lower_ not in HONORIFICS)
 
 
 def _country_of(toks: Iterable[Token]) -> str | None:

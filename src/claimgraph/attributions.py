@@ -234,6 +234,9 @@ class AttributionFinder:
         cue = self.cue_for(tok)
         if cue is None:
             return None
+        if tok.dep_ == "xcomp" and self.cue_for(tok.head) is not None:
+            # "refused to deny", "declined to say": one attribution, cued by the outer verb
+            return None
         # "X quoted Y as saying ...": Y speaks, X only relays.
         relay = _as_saying(tok)
         speech = relay[1] if relay else tok
@@ -277,8 +280,10 @@ class AttributionFinder:
             elif tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
                 att.source = _trim_source(text, *_subtree_span(tok.head))
                 att.source_head = tok.head.i
-        if _negated(tok) and cue.stance == "affirm":
-            att.stance = "deny" if cue.cls == "speech" else "hedge"
+        negated = _negated(tok)
+        if negated:
+            # "did not deny", "has not said whether", "never confirmed": no commitment
+            att.stance = "hedge"
         if att.source is not None and not relay:
             # a parse that hangs the speaker inside the quotation ("…," she said, "…")
             att.content = _cut(att.content, att.source, text)
@@ -286,7 +291,11 @@ class AttributionFinder:
                 return None
         if not relay and att.source is not None and _overlaps(att.source, att.cue):
             att.source = None
-        if att.stance in ("affirm", "hedge") and _REJECTION.search(_text(text, content)):
+        if (
+            not negated
+            and att.stance in ("affirm", "hedge")
+            and _REJECTION.search(_text(text, content))
+        ):
             att.stance = "deny"
         return att
 
@@ -296,6 +305,12 @@ class AttributionFinder:
             # "The test, North Korea said, was its biggest": the report wraps the cue.
             inner = {t.i for t in verb.subtree}
             return [t for t in verb.head.subtree if t.i not in inner]
+        if not comps:
+            # "said in a statement that ...": the parser hangs the clause on the noun
+            for adjunct in (c for c in verb.children if c.dep_ == "prep"):
+                for noun in (g for g in adjunct.children if g.lemma_.lower() in _CUE_NOUNS):
+                    comps = [c for c in noun.children if c.dep_ in ("ccomp", "acl")]
+                    comps = [c for c in comps if any(m.dep_ == "mark" for m in c.children)]
         if comps:
             toks: list[Token] = []
             for c in comps:
@@ -322,8 +337,8 @@ class AttributionFinder:
         xcomp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
         if xcomp is not None:
             # "urged Trump to make the debate a game-changer": Trump is part of what is urged
-            obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i < xcomp.i), None)
-            lead = list(obj.subtree) if obj is not None else []
+            urged = next((c for c in verb.children if c.dep_ == "dobj" and c.i < xcomp.i), None)
+            lead = list(urged.subtree) if urged is not None else []
             return lead + _clause_tokens(xcomp, stop_at_cues=self)
         # "called for a ban", "spoke of the risks", "warned against complacency"
         prep = _prep_object(verb)
@@ -375,7 +390,10 @@ class AttributionFinder:
                 t.pos_ in ("PROPN", "NOUN", "ADJ", "DET", "PUNCT", "PART") for t in head_toks
             ):
                 continue
-            if not any(t.pos_ == "PROPN" or t.ent_type_ for t in head_toks):
+            if not any(
+                t.pos_ == "PROPN" or t.ent_type_ or (t.text[:1].isupper() and t.pos_ == "NOUN")
+                for t in head_toks
+            ):
                 continue
             if head_toks[0].lower_.strip("\"“'") in _COLON_LABELS or len(head_toks) > 5:
                 continue
@@ -722,6 +740,13 @@ _CUE_NOUNS = frozenset(
 )
 
 
+def _phrase_end(tok: Token) -> int:
+    """Where a phrase ends if the clauses hanging off it are left out ("in a statement
+    [that the border would stay closed]")."""
+    clausal = {t.i for c in tok.subtree if c.dep_ in ("acl", "relcl", "ccomp") for t in c.subtree}
+    return max(t.i for t in tok.subtree if t.i not in clausal)
+
+
 def _cue_span(verb: Token, last: Token) -> tuple[int, int]:
     """The cue: the verb with its auxiliaries, negation and adverbs ("has not yet said"),
     a particle ("pointed out"), and a manner phrase right after it ("said in a statement",
@@ -748,7 +773,7 @@ def _cue_span(verb: Token, last: Token) -> tuple[int, int]:
                 and any(g.lemma_.lower() in _CUE_NOUNS for g in c.children if g.dep_ == "pobj")
             )
         ):
-            right = c.right_edge.i
+            right = _phrase_end(c)
     prep = _prep_object(verb)
     if (
         prep is not None

@@ -8,7 +8,7 @@ caption and body (link lists, boilerplate) out of the article's claims.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import spacy
 from spacy.language import Language
@@ -119,7 +119,10 @@ def to_extraction(document: Document, sdoc: Doc) -> Extraction:
         if idx not in order and any(claim_span(s, e) for s, e in rec.mentions):
             order.append(idx)
     ids = {idx: f"a{n + 1}" for n, idx in enumerate(order)}
-    actors = [_actor(ids[idx], records[idx], text) for idx in order]
+    # a link list's headline names actors too, but they are not this article's
+    actors = [
+        _actor(ids[idx], records[idx], text, keep=lambda s, e: claim_span(s, e)) for idx in order
+    ]
 
     attributions: list[Attribution] = []
     for n, (att, section) in enumerate(kept, start=1):
@@ -149,12 +152,12 @@ def _span(text: str, frags: list[tuple[int, int]]) -> TextSpan:
     return TextSpan(start, end, text[start:end], tuple(frags) if len(frags) > 1 else None)
 
 
-def _actor(actor_id: str, rec: ActorRecord, text: str) -> Actor:
+def _actor(actor_id: str, rec: ActorRecord, text: str, keep: Callable[[int, int], bool]) -> Actor:
     return Actor(
         id=actor_id,
         name=rec.name,
         type=rec.type,
         country=rec.country,
         role=rec.role,
-        mentions=[TextSpan(s, e, text[s:e]) for s, e in sorted(rec.mentions)],
+        mentions=[TextSpan(s, e, text[s:e]) for s, e in sorted(rec.mentions) if keep(s, e)],
     )

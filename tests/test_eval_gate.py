@@ -1,0 +1,53 @@
+"""Accuracy gate: PolNeAR dev scores may not fall below these pinned floors.
+
+Floors sit just under the scores last measured (``claimgraph eval polnear
+../shared/eval/polnear/dev``; see docs/evaluation.md). When a change raises a score,
+raise its floor in the same commit; a change that lowers one fails ``make test``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from claimgraph.evaluation.polnear import PolnearReport, evaluate
+from claimgraph.pipeline import Extractor
+
+pytestmark = [pytest.mark.shared, pytest.mark.slow]
+
+#: (role, measure) -> floor.  Measured 2026-11-28: see docs/evaluation.md.
+EXACT_F1_FLOORS = {"source": 0.68, "cue": 0.65, "content": 0.51}
+CHAR_F1_FLOORS = {"source": 0.725, "cue": 0.58, "content": 0.795}
+RELATION_F1_FLOOR = 0.665
+RELATION_PRECISION_FLOOR = 0.745
+SOURCE_AGREEMENT_FLOOR = 0.91
+
+
+@pytest.fixture(scope="module")
+def dev_report() -> PolnearReport:
+    dev = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "polnear" / "dev"
+    if not dev.is_dir():
+        pytest.skip(f"../shared not found: {dev}")
+    return evaluate(dev, Extractor())
+
+
+def test_scores_all_84_dev_articles(dev_report: PolnearReport) -> None:
+    assert dev_report.documents == 84
+    assert dev_report.gold_attributions == 2193
+
+
+@pytest.mark.parametrize("role", sorted(EXACT_F1_FLOORS))
+def test_exact_span_f1_floor(dev_report: PolnearReport, role: str) -> None:
+    assert dev_report.exact[role].f1 >= EXACT_F1_FLOORS[role], dev_report.format_table()
+
+
+@pytest.mark.parametrize("role", sorted(CHAR_F1_FLOORS))
+def test_character_f1_floor(dev_report: PolnearReport, role: str) -> None:
+    assert dev_report.char[role].f1 >= CHAR_F1_FLOORS[role], dev_report.format_table()
+
+
+def test_relation_floors(dev_report: PolnearReport) -> None:
+    assert dev_report.relation.f1 >= RELATION_F1_FLOOR, dev_report.format_table()
+    assert dev_report.relation.precision >= RELATION_PRECISION_FLOOR, dev_report.format_table()
+    assert dev_report.source_agreement >= SOURCE_AGREEMENT_FLOOR, dev_report.format_table()
