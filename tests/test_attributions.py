@@ -467,3 +467,25 @@ def test_refusing_to_deny_is_one_attribution_and_no_denial(nlp: Language) -> Non
     found = _cues(nlp, "The spokesman refused to deny that the plan existed.")
     assert [cue for cue, *_ in found] == ["refused"]
     assert all(stance != "deny" for *_, stance in found)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "source"),
+    [
+        ("KYIV, Oct 18 - Ukraine said on Tuesday that the drones were built abroad.", "Ukraine"),
+        ("WASHINGTON (Reuters) - The U.S. said it would act.", "The U.S."),
+        ("TEHRAN — Iran’s foreign minister acknowledged that drones were sent.", None),
+    ],
+)
+def test_a_wire_dateline_is_not_the_speaker(nlp: Language, sentence: str, source: str) -> None:
+    cue, src, _content, _stance = _cues(nlp, sentence)[0]
+    assert src == (source or "Iran’s foreign minister")
+    assert cue in ("said", "acknowledged")
+
+
+def test_a_cue_the_tagger_calls_an_auxiliary_still_counts(nlp: Language) -> None:
+    found = _cues(nlp, "Iran admits sending drones to Russia but says they left before the war")
+    assert [(c, s, x) for c, s, x, _ in found] == [
+        ("admits", "Iran", ["sending drones to Russia"]),
+        ("says", "Iran", ["they left before the war"]),
+    ]

@@ -17,11 +17,11 @@ from claimgraph.pipeline import Extractor
 pytestmark = [pytest.mark.shared, pytest.mark.slow]
 
 #: (role, measure) -> floor.  Measured 2026-11-28: see docs/evaluation.md.
-EXACT_F1_FLOORS = {"source": 0.68, "cue": 0.65, "content": 0.51}
-CHAR_F1_FLOORS = {"source": 0.725, "cue": 0.58, "content": 0.795}
+EXACT_F1_FLOORS = {"source": 0.69, "cue": 0.655, "content": 0.51}
+CHAR_F1_FLOORS = {"source": 0.735, "cue": 0.58, "content": 0.795}
 RELATION_F1_FLOOR = 0.665
-RELATION_PRECISION_FLOOR = 0.745
-SOURCE_AGREEMENT_FLOOR = 0.91
+RELATION_PRECISION_FLOOR = 0.75
+SOURCE_AGREEMENT_FLOOR = 0.92
 
 
 @pytest.fixture(scope="module")

@@ -73,7 +73,7 @@ ORG_WORDS = frozenset(
     inc. group union association campaign administration government army forces military
     navy university institute foundation bank court office board news times post journal
     network service organization organisation center centre fund force ministry
-    parliament cabinet embassy police
+    parliament cabinet embassy police intelligence
     """.split()
 )
 

@@ -82,13 +82,27 @@ def make_paragraphs(nlp: Language, name: str) -> ParagraphSentencizer:
 
 
 class ParagraphSentencizer:
-    """Force a sentence start after a line break: news text puts one paragraph a line."""
+    """Force a sentence start after a line break (news text puts one paragraph a line)
+    and after a wire dateline ("TEHRAN — ", "KYIV, Oct 18 (Reuters) - "), which the
+    parser would otherwise take for the subject of the first sentence."""
 
     def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
         for tok in doc[1:]:
             prev = doc[tok.i - 1]
             if "\n" in prev.text or "\n" in prev.whitespace_:
                 tok.is_sent_start = True
+        starts = [0] + [t.idx for t in doc if t.is_sent_start and t.i > 0]
+        for start in starts:
+            m = _PARA_DATELINE.match(text, start)
+            if m is None:
+                continue
+            after = doc.char_span(m.end(), m.end() + 1, alignment_mode="expand")
+            if after is not None and after.start > 0:
+                doc[after.start].is_sent_start = True
+                nxt = after.start + 1
+                if nxt < len(doc) and not doc[nxt].is_space and not doc[nxt].is_sent_start:
+                    doc[nxt].is_sent_start = False  # a one-word sentence is never right
         return doc
 
 
@@ -137,15 +151,31 @@ def _trim_content(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+#: A dateline opening a paragraph: upper-case place, optional date and agency, a dash.
+_PARA_DATELINE = re.compile(
+    r"[A-Z][A-Z.'’ ]{1,30}[A-Z.](?:, [A-Z][a-z]{2,8}\.? \d{1,2})?(?: \(\w[\w ]*\))? [-–—]+ (?=\S)"
+)
+#: A wire dateline the parser may glue to the subject: "KYIV, Oct 18 (Reuters) - ".
+_DATELINE = re.compile(
+    r"(?:[A-Z][A-Z .'’-]{1,40},)?(?: ?[A-Z][a-z]{2,8}\.? \d{1,2},?)?(?: ?\(\w[\w ]*\))? ?[-–—]+ "
+)
+
+
 def _trim_source(text: str, start: int, end: int) -> tuple[int, int]:
-    """Sources lose stray quotation marks; an appositive keeps its closing comma (PolNeAR)."""
+    """Sources lose stray quotation marks and a leading dateline; an appositive keeps its
+    closing comma (PolNeAR)."""
     start, end = _trim(text, start, end)
+    m = _DATELINE.match(text, start, end)
+    if m and m.end() < end:
+        start = m.end()
     while start < end and text[start] in OPEN_QUOTES + CLOSE_QUOTES:
         start += 1
     while end > start and text[end - 1] in OPEN_QUOTES + CLOSE_QUOTES:
         end -= 1
     if "," in text[start:end] and text[end : end + 1] == ",":
         end += 1
+    elif text[end : end + 1] == "." and re.search(r"\b(?:[A-Z]\.)+[A-Z]$", text[start:end]):
+        end += 1  # "the U.S." keeps the period of its abbreviation
     return start, end
 
 
@@ -155,9 +185,9 @@ class AttributionFinder:
 
     # -- lexicon --------------------------------------------------------------
     def cue_for(self, tok: Token) -> Cue | None:
-        if not (tok.pos_ == "VERB" or (tok.pos_ == "AUX" and tok.lemma_ == "say")):
+        if not (tok.pos_ == "VERB" or _mistagged_aux(tok)):
             return None
-        cue = self.lexicon.get((tok.lemma_.lower(), "VERB"))
+        cue = self.lexicon.get((_verb_lemma(tok), "VERB"))
         if cue is not None and cue.cls == "learned" and _infinitive(tok):
             # "drones to attack Ukraine": a learned action verb reports nothing unless
             # someone performs it ("Trump attacked the press")
@@ -241,6 +271,13 @@ class AttributionFinder:
         relay = _as_saying(tok)
         speech = relay[1] if relay else tok
         content_toks = self._content_tokens(speech, cue)
+        if not content_toks and _mistagged_aux(tok) and tok.dep_ == "aux":
+            # headline "Iran admits sending drones ...": the tagger made the cue an
+            # auxiliary of the reported verb, whose clause is then the content
+            subj = _subject(tok.head)
+            drop = {t.i for t in subj.subtree} if subj is not None else set()
+            drop.add(tok.i)
+            content_toks = [t for t in _clause_tokens(tok.head, self) if t.i not in drop]
         if not content_toks and relay:
             content_toks = self._content_tokens(tok, cue)
         content: list[tuple[int, int]] = []
@@ -273,6 +310,8 @@ class AttributionFinder:
                 att.channel_head = channel.i
         else:
             subj = self._source_of(tok)
+            if subj is None and _mistagged_aux(tok) and tok.dep_ == "aux":
+                subj = _subject(tok.head)
             if subj is not None:
                 span = _subtree_span(subj, exclude=_content_token_ids(content, tok.doc))
                 att.source = _trim_source(text, *span)
@@ -328,6 +367,8 @@ class AttributionFinder:
             if pred is not None and verb.lemma_.lower() in ("call", "label", "brand", "name"):
                 # "called Tehran's version not credible": what was called, and what it was called
                 obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+                if obj is not None and obj.lower_ in ("what", "which", "whom"):
+                    return []  # "what he called baseless reports": a label, not a report
                 lead = list(obj.subtree) if obj is not None and obj.i < pred.i else []
                 return lead + list(pred.subtree)
             obj = next((c for c in verb.children if c.dep_ in ("dobj", "oprd")), None)
@@ -361,6 +402,10 @@ class AttributionFinder:
                 outer = _enclosing_cue(head, self)
                 if outer is not None and _subject(outer) is not None:
                     return _subject(outer)
+                # "Iran admits sending ... but says ...": the first cue was tagged AUX
+                cue_aux = next((c for c in head.children if _mistagged_aux(c)), None)
+                if cue_aux is not None and self.cue_for(cue_aux) is not None:
+                    return _subject(head) or _subject(cue_aux)
             subj = _subject(head)
             if subj is not None:
                 return subj
@@ -505,10 +550,29 @@ def _reach(a: AttributionSpan) -> int:
 
 
 def _subject(verb: Token) -> Token | None:
-    for c in verb.children:
-        if c.dep_ in SUBJECT_DEPS:
-            return c
-    return None
+    """The verb's subject; of two (a dateline the parser took for one), the nearer."""
+    subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+    if not subjects:
+        return None
+    return min(subjects, key=lambda c: abs(verb.i - c.i))
+
+
+_TRUE_AUXILIARIES = frozenset(
+    "be have do will would can could may might shall should must ought need dare get".split()
+)
+
+
+def _verb_lemma(tok: Token) -> str:
+    """The lemma, repaired where the tagger's wrong part of speech left it inflected."""
+    lemma = tok.lemma_.lower()
+    if tok.pos_ == "AUX" and lemma == tok.lower_ and tok.tag_ == "VBZ" and lemma.endswith("s"):
+        return lemma[:-1]
+    return lemma
+
+
+def _mistagged_aux(tok: Token) -> bool:
+    """A lexical verb the tagger called an auxiliary ("Iran admits sending ...")."""
+    return tok.pos_ == "AUX" and tok.lemma_.lower() not in _TRUE_AUXILIARIES
 
 
 def _infinitive(verb: Token) -> bool:
