@@ -29,6 +29,8 @@ from claimgraph.attributions import AttributionSpan, attribution_spans
 
 if not Doc.has_extension("actors"):
     Doc.set_extension("actors", default=None)
+if not Doc.has_extension("actor_registry"):
+    Doc.set_extension("actor_registry", default=None)
 
 #: Words of a title that precede a name ("Foreign Minister", "Sen.", "spokesperson").
 ROLE_WORDS = frozenset(
@@ -174,9 +176,35 @@ class ActorResolver:
                 att.speaker = idx
             if att.channel_head is not None:
                 att.channel_actor = state.resolve(doc[att.channel_head], att.channel, channel=True)
-        # a quote continued without a cue keeps the speaker of the quote it continues
         doc._.actors = state.actors
+        # later components (events) resolve their own arguments through the same registry
+        doc._.actor_registry = state
         return doc
+
+
+def resolve_mention(doc: Doc, head: Token) -> int | None:
+    """Resolve the noun phrase headed by ``head`` to an index into ``doc._.actors``,
+    registering a new actor if needed. For components that run after
+    ``claimgraph_actors`` (event arguments: "the EU imposed sanctions on Iran")."""
+    registry: _DocActors | None = doc._.actor_registry
+    if registry is None:
+        raise ValueError("resolve_mention needs the claimgraph_actors component to run first")
+    return registry.resolve(head, _np_extent(head))
+
+
+def _np_extent(head: Token) -> tuple[int, int]:
+    """The phrase of an argument head without its clauses and prepositional tails."""
+    keep = [
+        t
+        for t in head.subtree
+        if t.i <= head.i or t.dep_ in ("compound", "flat", "nummod", "amod", "poss", "case")
+    ]
+    ids = {t.i for t in keep}
+    left = head.i
+    while left - 1 in ids:
+        left -= 1
+    doc = head.doc
+    return doc[left].idx, head.idx + len(head.text)
 
 
 class _DocActors:
