@@ -8,6 +8,8 @@ agency or an unnamed group, and resolves later short mentions ("Okafor", "he",
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -303,3 +305,76 @@ def test_he_after_an_unnamed_person(nlp: Language) -> None:
     first, second = doc._.attributions
     assert first.speaker is not None and second.speaker == first.speaker
     assert doc._.actors[first.speaker].type == "person"
+
+
+# --------------------------------------------------------------------------- issue 3
+
+
+def test_role_with_its_body_and_sector(nlp: Language) -> None:
+    who = one_speaker(
+        nlp, "Ukrainian Foreign Ministry spokesperson Olena Marko said the claims were baseless."
+    )
+    assert (who.name, who.role, who.affiliation) == (
+        "Olena Marko",
+        "spokesperson",
+        "Ukrainian Foreign Ministry",
+    )
+    assert (who.country, who.sector) == ("UKR", "GOV")
+
+
+def test_states_from_demonyms_and_capitals_are_listed(nlp: Language) -> None:
+    doc = nlp("Iranian-made drones hit Kyiv, and Iranians living abroad protested in Berlin.")
+    by_country = {(a.country, a.type) for a in doc._.actors}
+    assert ("IRN", "state") in by_country  # "Iranian-made"
+    assert ("IRN", "group") in by_country  # "Iranians living abroad"
+    assert ("UKR", "state") in by_country  # Kyiv
+
+
+def test_media_and_intergovernmental_bodies_have_their_sector(nlp: Language) -> None:
+    doc = nlp(
+        "The European Union and NATO said on Monday, according to Reuters, that talks failed."
+    )
+    sectors = {a.name: (a.type, a.sector) for a in doc._.actors}
+    assert sectors["European Union"] == ("igo", "IGO")
+    assert sectors["NATO"] == ("igo", "IGO")
+    assert sectors["Reuters"] == ("media", "MED")
+
+
+def test_a_coordinated_source_is_several_speakers(nlp: Language) -> None:
+    doc = nlp("Tehran and Moscow denied that the drones came from Iran.")
+    [att] = doc._.attributions
+    names = [doc._.actors[i].name for i in [att.speaker, *att.co_speakers]]
+    assert names == ["Iran", "Russia"]
+
+
+def test_it_and_they_resolve_to_states_and_groups(nlp: Language) -> None:
+    doc = nlp("Russia fired missiles at the port on Monday. It said the port held weapons.")
+    [att] = doc._.attributions
+    assert doc._.actors[att.speaker].name == "Russia"
+
+
+def test_no_actor_from_a_related_posts_list(nlp: Language) -> None:
+    text = (
+        "Talks stall\n\nThe mayor said the talks had stalled.\n\nRelated posts\n\n"
+        "Brazil Wins Again In Overtime\n\nPeru Elects New Leader After Runoff"
+    )
+    doc = nlp(text)
+    assert not any(a.country in ("BRA", "PER") for a in doc._.actors)
+
+
+def test_a_users_actors_file_names_and_codes_actors(tmp_path: Path) -> None:
+    actors_csv = tmp_path / "actors.csv"
+    actors_csv.write_text(
+        "name,canonical,type,country,sector,role\n"
+        "Harbour Watch,Harbour Watch Coalition,organisation,NOR,NGO,\n"
+        "Ola Nord,Ola Nord,person,NOR,GOV,harbour minister\n",
+        "utf-8",
+    )
+    nlp2 = load_pipeline(actors_file=str(actors_csv))
+    doc = nlp2("Harbour Watch said the port was unsafe. Ola Nord said it was safe.")
+    got = [doc._.actors[a.speaker] for a in doc._.attributions]
+    assert [(a.name, a.type, a.country, a.sector) for a in got] == [
+        ("Harbour Watch Coalition", "organisation", "NOR", "NGO"),
+        ("Ola Nord", "person", "NOR", "GOV"),
+    ]
+    assert got[1].role == "harbour minister"

@@ -20,12 +20,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
+from typing import NamedTuple
 
 import pycountry
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from claimgraph.attributions import AttributionSpan, attribution_spans
+from claimgraph.attributions import AttributionSpan, attribution_spans, quote_spans
+from claimgraph.errors import ClaimgraphError
+from claimgraph.model import CLAIM_SECTIONS
+from claimgraph.sections import split_sections
 
 if not Doc.has_extension("actors"):
     Doc.set_extension("actors", default=None)
@@ -69,6 +74,32 @@ PERSON_NOUNS = frozenset(
     friend volunteer employee owner guard commander professor priest imam rabbi
     """.split()
 )
+#: Words that end the name of a body inside a title ("Foreign Ministry spokesperson").
+BODY_WORDS = frozenset(
+    "ministry department agency office council commission committee party army".split()
+)
+#: Words that place an actor in a sector, most specific first.
+SECTOR_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("MIL", frozenset("army military forces force troops soldiers commander general navy".split())),
+    ("COP", frozenset("police officers officer".split())),
+    ("SPY", frozenset("intelligence".split())),
+    ("JUD", frozenset("court judge judges justice prosecutor prosecutors".split())),
+    ("LEG", frozenset("parliament senator lawmaker lawmakers congressman congress senate".split())),
+    ("PTY", frozenset("party".split())),
+    ("REB", frozenset("rebels rebel militants insurgents separatists".split())),
+    ("EDU", frozenset("university professor school".split())),
+    ("BUS", frozenset("company corporation inc. firm bank ceo manufacturer".split())),
+    ("NGO", frozenset("ngo charity foundation".split())),
+    (
+        "GOV",
+        frozenset(
+            """minister ministry president government spokesperson spokesman spokeswoman
+            official officials ambassador envoy diplomat diplomats secretary governor mayor
+            administration cabinet embassy department agency office""".split()
+        ),
+    ),
+    ("CVL", frozenset("residents protesters activists voters people civilians".split())),
+)
 ORG_WORDS = frozenset(
     """
     party ministry department agency committee council commission company corporation
@@ -91,6 +122,12 @@ class ActorRecord:
     mentions: list[tuple[int, int]] = field(default_factory=list)
     #: Lower-cased words a later short mention may use ("amirabdollahian").
     keys: set[str] = field(default_factory=set)
+    #: PLOVER/CAMEO sector: GOV, MIL, MED, IGO, NGO, BUS, LEG, JUD, COP, SPY, PTY, EDU, REB, CVL.
+    sector: str | None = None
+    #: The body a role belongs to: "spokesperson" of the "Ukrainian Foreign Ministry".
+    affiliation: str | None = None
+    #: Other names the article uses for the actor ("Tehran", "Mr. Trump", "the minister").
+    aliases: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -98,6 +135,8 @@ class OrgEntry:
     canonical: str
     type: str
     country: str | None
+    sector: str | None = None
+    role: str | None = None
 
 
 @lru_cache(maxsize=1)
@@ -119,11 +158,41 @@ def place_table() -> dict[str, tuple[str, str]]:
 @lru_cache(maxsize=1)
 def org_table() -> dict[str, OrgEntry]:
     text = resources.files("claimgraph.data").joinpath("organisations.tsv").read_text("utf-8")
-    rows = [ln for ln in text.splitlines() if ln and not ln.startswith("#")]
+    return _entries(text.splitlines(), "\t")
+
+
+def _entries(lines: list[str], delimiter: str) -> dict[str, OrgEntry]:
+    rows = [ln for ln in lines if ln.strip() and not ln.startswith("#")]
     out: dict[str, OrgEntry] = {}
-    for rec in csv.DictReader(rows, delimiter="\t"):
-        out[rec["name"].lower()] = OrgEntry(rec["canonical"], rec["type"], rec["country"] or None)
+    for rec in csv.DictReader(rows, delimiter=delimiter):
+        name = (rec.get("name") or "").strip()
+        if not name:
+            continue
+        out[name.lower()] = OrgEntry(
+            (rec.get("canonical") or name).strip(),
+            (rec.get("type") or "organisation").strip().lower(),
+            (rec.get("country") or "").strip().upper() or None,
+            (rec.get("sector") or "").strip().upper() or None,
+            (rec.get("role") or "").strip() or None,
+        )
     return out
+
+
+@lru_cache(maxsize=8)
+def load_user_actors(path: str) -> dict[str, OrgEntry]:
+    """A user's own actors (``--actors my_actors.csv``): columns name, canonical, type,
+    country, sector, role; ``name`` is how articles write it, ``canonical`` the one name
+    all of them are filed under. Persons, organisations, media and IGOs alike."""
+    try:
+        text = Path(path).read_text("utf-8")
+    except OSError as exc:
+        raise ClaimgraphError(f"cannot read actors file {path}: {exc.strerror}") from exc
+    lines = text.splitlines()
+    delimiter = "\t" if lines and "\t" in lines[0] else ","
+    entries = _entries(lines, delimiter)
+    if not entries:
+        raise ClaimgraphError(f"actors file {path} has no rows with a 'name' column")
+    return entries
 
 
 @lru_cache(maxsize=512)
@@ -159,21 +228,27 @@ def lookup_org(name: str) -> OrgEntry | None:
     return None
 
 
-@Language.factory("claimgraph_actors", assigns=["doc._.actors"])
-def make_actors(nlp: Language, name: str) -> ActorResolver:
-    return ActorResolver()
+@Language.factory(
+    "claimgraph_actors", default_config={"actors_file": None}, assigns=["doc._.actors"]
+)
+def make_actors(nlp: Language, name: str, actors_file: str | None) -> ActorResolver:
+    return ActorResolver(load_user_actors(actors_file) if actors_file else {})
 
 
 class ActorResolver:
     """Resolve attribution sources and channels to per-document actors."""
 
+    def __init__(self, user_actors: dict[str, OrgEntry] | None = None) -> None:
+        self.user_actors = user_actors or {}
+
     def __call__(self, doc: Doc) -> Doc:
-        state = _DocActors(doc)
+        state = _DocActors(doc, self.user_actors)
         state.seed_from_entities()
         for att in attribution_spans(doc):
             if att.source_head is not None:
-                idx = state.resolve(doc[att.source_head], att.source)
-                att.speaker = idx
+                ids = state.resolve_all(doc[att.source_head], att.source)
+                att.speaker = ids[0] if ids else None
+                att.co_speakers = ids[1:]
             if att.channel_head is not None:
                 att.channel_actor = state.resolve(doc[att.channel_head], att.channel, channel=True)
         doc._.actors = state.actors
@@ -192,12 +267,19 @@ def resolve_mention(doc: Doc, head: Token) -> int | None:
     return registry.resolve(head, _np_extent(head))
 
 
-def _np_extent(head: Token) -> tuple[int, int]:
-    """The phrase of an argument head without its clauses and prepositional tails."""
+def _np_extent(head: Token, stop_at_conj: bool = False) -> tuple[int, int]:
+    """The phrase of an argument head without its clauses and prepositional tails
+    (and, for one conjunct of "Tehran and Moscow", without the other)."""
+    skip: set[int] = set()
+    if stop_at_conj:
+        for c in head.children:
+            if c.dep_ in ("conj", "cc"):
+                skip.update(t.i for t in c.subtree)
     keep = [
         t
         for t in head.subtree
-        if t.i <= head.i or t.dep_ in ("compound", "flat", "nummod", "amod", "poss", "case")
+        if t.i not in skip
+        and (t.i <= head.i or t.dep_ in ("compound", "flat", "nummod", "amod", "poss", "case"))
     ]
     ids = {t.i for t in keep}
     left = head.i
@@ -208,16 +290,25 @@ def _np_extent(head: Token) -> tuple[int, int]:
 
 
 class _DocActors:
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, user_actors: dict[str, OrgEntry] | None = None) -> None:
         self.doc = doc
+        self.user = user_actors or {}
         self.actors: list[ActorRecord] = []
         self.by_key: dict[tuple[str, str], int] = {}
         #: (token index, actor index) of every resolved mention, in text order.
         self.timeline: list[tuple[int, int]] = []
-        text = doc.text
-        from claimgraph.attributions import quote_spans
+        self.quotes = quote_spans(doc.text)
+        #: Link lists and boilerplate: no actor is seeded there, no pronoun reaches there.
+        self.outside = [
+            (s.start, s.end) for s in split_sections(doc.text) if s.kind not in CLAIM_SECTIONS
+        ]
 
-        self.quotes = quote_spans(text)
+    def _lookup_org(self, name: str) -> OrgEntry | None:
+        key = _strip_det(name).lower()
+        return self.user.get(key) or self.user.get(name.lower()) or lookup_org(name)
+
+    def _in_claims(self, pos: int) -> bool:
+        return not any(s <= pos < e for s, e in self.outside)
 
     # -- registry ---------------------------------------------------------------
     def _add(self, rec: ActorRecord, key: tuple[str, str]) -> int:
@@ -226,6 +317,8 @@ class _DocActors:
             old = self.actors[idx]
             old.role = old.role or rec.role
             old.country = old.country or rec.country
+            old.sector = old.sector or rec.sector
+            old.affiliation = old.affiliation or rec.affiliation
             old.keys |= rec.keys
             if len(rec.name) > len(old.name) and rec.type == "person":
                 old.name = rec.name
@@ -236,12 +329,28 @@ class _DocActors:
 
     def _mention(self, idx: int, start: int, end: int, tok_i: int) -> int:
         span = (start, end)
-        if span not in self.actors[idx].mentions:
-            self.actors[idx].mentions.append(span)
-        self.timeline.append((tok_i, idx))
+        actor = self.actors[idx]
+        if span not in actor.mentions:
+            actor.mentions.append(span)
+        alias = _strip_det(self.doc.text[start:end]).strip()
+        if alias and alias.lower() not in PERSON_PRONOUNS | GROUP_PRONOUNS and len(alias) <= 80:
+            actor.aliases.add(alias)
+        if self._in_claims(start):
+            self.timeline.append((tok_i, idx))
         return idx
 
-    def person(self, name: str, role: str | None, country: str | None) -> int:
+    def person(
+        self,
+        name: str,
+        role: str | None,
+        country: str | None,
+        affiliation: str | None = None,
+    ) -> int:
+        known = self.user.get(name.lower())
+        if known is not None and known.type == "person":
+            name = known.canonical
+            role = role or known.role
+            country = country or known.country
         words = name.split()
         surname = words[-1].lower() if words else name.lower()
         # a surname alone joins the person already seen with that surname
@@ -254,43 +363,97 @@ class _DocActors:
                     a.name = name
                 a.role = a.role or role
                 a.country = a.country or country
+                a.affiliation = a.affiliation or affiliation
+                a.sector = a.sector or _sector("person", a.role, a.affiliation)
                 return i
-        rec = ActorRecord(name, "person", country, role, keys={surname})
+        rec = ActorRecord(
+            name,
+            "person",
+            country,
+            role,
+            keys={surname},
+            sector=_sector("person", role, affiliation),
+            affiliation=affiliation,
+        )
         return self._add(rec, ("person", name.lower()))
 
     def state(self, iso3: str) -> int:
-        rec = ActorRecord(country_name(iso3), "state", iso3)
+        rec = ActorRecord(country_name(iso3), "state", iso3, sector="GOV")
         return self._add(rec, ("state", iso3))
 
-    def org(self, name: str, type_: str, country: str | None) -> int:
-        rec = ActorRecord(name, type_, country, keys={name.lower()})
+    def org(
+        self, name: str, type_: str, country: str | None, sector: str | None = None
+    ) -> int:
+        rec = ActorRecord(
+            name, type_, country, keys={name.lower()}, sector=sector or _sector(type_, None, name)
+        )
         return self._add(rec, (type_, name.lower()))
+
+    def group(self, label: str, country: str | None, head: str) -> int:
+        rec = ActorRecord(label, "group", country, sector=_sector("group", head, None))
+        return self._add(rec, ("group", label.lower()))
 
     # -- seeding ---------------------------------------------------------------
     def seed_from_entities(self) -> None:
-        """Register every named person and place the tagger or the tables recognise."""
-        for ent in self.doc.ents:
-            if _inside_any(ent.start_char, self.quotes):
+        """Register every named person, place and body the tagger or the tables recognise,
+        and the states behind demonyms ("Iranian-made drones" names Iran)."""
+        doc = self.doc
+        for ent in doc.ents:
+            if _inside_any(ent.start_char, self.quotes) or not self._in_claims(ent.start_char):
                 continue
             if ent.label_ == "PERSON":
                 # "Foreign Minister Jane Doe arrived ...": the title sits outside the entity
                 root = ent.root
-                lead = [t for t in root.doc[root.left_edge.i : ent.start] if t.dep_ != "det"]
-                name, role, country = _split_title(lead + list(ent))
-                if name:
-                    idx = self.person(name, role, country)
+                lead = [t for t in doc[root.left_edge.i : ent.start] if t.dep_ != "det"]
+                title = _split_title(lead + list(ent))
+                if title.name:
+                    idx = self.person(title.name, title.role, title.country, title.affiliation)
                     self._mention(idx, ent.start_char, ent.end_char, ent.root.i)
-            elif ent.label_ in ("GPE", "NORP", "ORG", "FAC", "LOC"):
-                place = lookup_place(ent.text)
-                if place and place[1] != "demonym":
-                    self._mention(self.state(place[0]), ent.start_char, ent.end_char, ent.root.i)
-                    continue
-                org = lookup_org(ent.text)
-                if org:
-                    idx = self.org(org.canonical, org.type, org.country)
-                    self._mention(idx, ent.start_char, ent.end_char, ent.root.i)
+                continue
+            if ent.label_ not in ("GPE", "NORP", "ORG", "FAC", "LOC"):
+                continue
+            org = self._lookup_org(ent.text)
+            if org is not None:
+                idx = self.org(org.canonical, org.type, org.country, org.sector)
+                self._mention(idx, ent.start_char, ent.end_char, ent.root.i)
+                continue
+            place = lookup_place(ent.text)
+            if place is not None and place[1] != "demonym":
+                self._mention(self.state(place[0]), ent.start_char, ent.end_char, ent.root.i)
+        seeded = {t.i for ent in doc.ents for t in ent}
+        for tok in doc:
+            if not tok.text[:1].isupper() or _inside_any(tok.idx, self.quotes):
+                continue
+            place = lookup_place(tok.text)
+            if place is None or not self._in_claims(tok.idx):
+                continue
+            end = tok.idx + len(tok.text)
+            if place[1] != "demonym":
+                # a capital or country the tagger missed ("hit Kyiv")
+                if tok.i not in seeded and tok.pos_ == "PROPN":
+                    self._mention(self.state(place[0]), tok.idx, end, tok.i)
+                continue
+            if tok.pos_ in ("PROPN", "NOUN") and tok.tag_ in ("NNS", "NNPS"):
+                # "Iranians who live in Ukraine": a group of people of that country
+                idx = self.group(tok.text, place[0], tok.lower_)
+            else:
+                idx = self.state(place[0])
+            self._mention(idx, tok.idx, end, tok.i)
 
     # -- resolution -------------------------------------------------------------
+    def resolve_all(self, head: Token, span: tuple[int, int] | None) -> list[int]:
+        """Coordinated sources ("Tehran and Moscow deny ...") are several speakers."""
+        conjuncts = [c for c in head.children if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN")]
+        if span is None or not conjuncts or head.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS:
+            idx = self.resolve(head, span)
+            return [] if idx is None else [idx]
+        out: list[int] = []
+        for tok in [head, *conjuncts]:
+            idx = self.resolve(tok, _np_extent(tok, stop_at_conj=True))
+            if idx is not None and idx not in out:
+                out.append(idx)
+        return out
+
     def resolve(
         self, head: Token, span: tuple[int, int] | None, channel: bool = False
     ) -> int | None:
@@ -314,11 +477,13 @@ class _DocActors:
             if known is not None and not _name_tokens(head)[:-1]:
                 return self._mention(known, start, end, head.i)
         text = doc.text[start:end]
-        org = lookup_org(text) or lookup_org(_strip_det(text))
-        if org is None:
-            org = _org_in(toks)
+        org = self._lookup_org(text) or _org_in(toks)
+        if org is not None and org.type == "person":
+            idx = self.person(org.canonical, org.role, org.country)
+            return self._mention(idx, start, end, head.i)
         if org is not None:
-            return self._mention(self.org(org.canonical, org.type, org.country), start, end, head.i)
+            idx = self.org(org.canonical, org.type, org.country, org.sector)
+            return self._mention(idx, start, end, head.i)
         place = lookup_place(_strip_det(text)) or lookup_place(head.text)
         if place is not None and place[1] != "demonym" and head.pos_ == "PROPN":
             return self._mention(self.state(place[0]), start, end, head.i)
@@ -336,21 +501,22 @@ class _DocActors:
                 return self._mention(self.org(name, "organisation", country), start, end, head.i)
             # the name and the title before it; an appositive ("X, the finance minister,")
             # gives the role when there is no title
-            name, role, country = _split_title([t for t in toks if t.i <= head.i])
+            title = _split_title([t for t in toks if t.i <= head.i])
+            role, country, affiliation = title.role, title.country, title.affiliation
             appos = next((c for c in head.children if c.dep_ == "appos"), None)
             if appos is not None and role is None:
                 atoks = list(appos.subtree)
                 role = _role_words(atoks) or None
                 country = country or _country_of(atoks)
-            if name:
-                idx = self.person(name, role, country)
+            if title.name:
+                idx = self.person(title.name, role, country, affiliation)
                 return self._mention(idx, start, end, head.i)
         # a body named by a common noun: "Ukraine's foreign ministry", "the air force"
         if head.pos_ == "NOUN" and head.lower_ in ORG_WORDS:
             country = _country_of(toks)
             label = _org_label(toks, country)
             if label:
-                idx = self.org(label, "organisation", country)
+                idx = self.org(label, "organisation", country, _sector("organisation", None, label))
                 return self._mention(idx, start, end, head.i)
         # a role noun phrase: "the Iranian foreign minister", "the spokesperson"
         if head.pos_ == "NOUN" and head.tag_ in ("NN",) and head.lower_ in ROLE_WORDS:
@@ -373,7 +539,13 @@ class _DocActors:
                 idx = None
             if idx is not None:
                 return self._mention(idx, start, end, head.i)
-            rec = ActorRecord(_np_name(toks) or role, "person", country, role or None, keys=set())
+            rec = ActorRecord(
+                _np_name(toks) or role,
+                "person",
+                country,
+                role or None,
+                sector=_sector("person", role, None),
+            )
             return self._mention(self._add(rec, ("unnamed", rec.name.lower())), start, end, head.i)
         # one unnamed person: "a senior European diplomat", "the harbour master"
         if head.tag_ == "NN" and (head.lower_ in GROUP_NOUNS or head.lower_ in PERSON_NOUNS):
@@ -387,8 +559,7 @@ class _DocActors:
             label = f"{country_adjective(country)} {plural}" if country else plural
             if not country:
                 label = _np_name(toks) or plural
-            rec = ActorRecord(label, "group", country, None)
-            return self._mention(self._add(rec, ("group", label.lower())), start, end, head.i)
+            return self._mention(self.group(label, country, head.lower_), start, end, head.i)
         if head.pos_ == "PROPN" or head.ent_type_:
             place = lookup_place(head.text)
             if place is not None:
@@ -471,8 +642,17 @@ def _name_tokens(head: Token) -> list[Token]:
     return toks
 
 
-def _split_title(toks: list[Token]) -> tuple[str, str | None, str | None]:
-    """ "Iranian Foreign Minister Hossein Amirabdollahian" -> (name, "foreign minister", IRN)."""
+class Title(NamedTuple):
+    name: str
+    role: str | None
+    country: str | None
+    affiliation: str | None
+
+
+def _split_title(toks: list[Token]) -> Title:
+    """ "Ukrainian Foreign Ministry spokesperson Oleg Nikolenko" -> name "Oleg Nikolenko",
+    role "spokesperson", affiliation "Ukrainian Foreign Ministry", country UKR;
+    "Iranian Foreign Minister Hossein Amirabdollahian" -> role "foreign minister", IRN."""
     words = [t for t in toks if not t.is_punct and not t.is_space and t.pos_ != "DET"]
     # the name is the trailing run of capitalised words that are not title words
     name: list[Token] = []
@@ -486,14 +666,34 @@ def _split_title(toks: list[Token]) -> tuple[str, str | None, str | None]:
         else:
             break
     if not name:
-        return "", None, None
+        return Title("", None, None, None)
+    country = _country_of(toks)
     rest = [t for t in words if t.i < name[0].i]
-    role_words = [t.lower_ for t in rest if t.lower_ in ROLE_WORDS and t.lower_ not in HONORIFICS]
-    org_words = [t.text for t in rest if t.text[:1].isupper() and t.lower_ not in ROLE_WORDS]
-    role = " ".join(role_words) or None
-    if role and org_words and any(w.lower() in ORG_WORDS for w in (t.lower_ for t in rest)):
-        role = " ".join(t.text for t in rest if lookup_place(t.text) is None).strip() or role
-    return " ".join(t.text for t in name), role, _country_of(toks)
+    # a body named before the role: "... Foreign Ministry spokesperson"
+    body_end = max((k for k, t in enumerate(rest) if t.lower_ in BODY_WORDS), default=-1)
+    affiliation = None
+    if body_end >= 0:
+        body = [t for t in rest[: body_end + 1] if lookup_place(t.text) is None]
+        if body:
+            affiliation = " ".join(t.text for t in body)
+            if country:
+                affiliation = f"{country_adjective(country)} {affiliation}"
+        rest = rest[body_end + 1 :]
+    role = " ".join(t.lower_ for t in rest if t.lower_ in ROLE_WORDS and t.lower_ not in HONORIFICS)
+    return Title(" ".join(t.text for t in name), role or None, country, affiliation)
+
+
+def _sector(type_: str, role: str | None, name: str | None) -> str | None:
+    """A PLOVER/CAMEO sector from what the article says the actor is."""
+    if type_ in ("igo", "media"):
+        return {"igo": "IGO", "media": "MED"}[type_]
+    if type_ == "state":
+        return "GOV"
+    words = set(f"{role or ''} {name or ''}".lower().replace("'s", "").split())
+    for sector, cues in SECTOR_WORDS:
+        if words & cues:
+            return sector
+    return None
 
 
 def _role_words(toks: Iterable[Token]) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -62,6 +62,8 @@ class AttributionSpan:
     #: Indices into ``doc._.actors``, set by the ``claimgraph_actors`` component.
     speaker: int | None = None
     channel_actor: int | None = None
+    #: Further speakers of a coordinated source ("Tehran and Moscow deny ...").
+    co_speakers: list[int] = field(default_factory=list)
 
     @property
     def content_start(self) -> int:

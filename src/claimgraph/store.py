@@ -14,13 +14,14 @@ storing it again is a no-op, which makes re-running an ingest safe.
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, fields
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
@@ -123,6 +124,68 @@ class StoredDocument:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One stored event as an analyst reads it: who did what to whom, when, in whose
+    voice, with the sentence it came from, so a coded record can be checked by eye."""
+
+    id: str
+    document_id: str
+    document_name: str
+    title: str | None
+    url: str | None
+    outlet: str | None
+    published: str | None
+    type: str
+    mode: str | None
+    context: str | None
+    cameo: str | None
+    actor: str | None
+    actor_type: str | None
+    actor_country: str | None
+    target: str | None
+    target_type: str | None
+    target_country: str | None
+    trigger: str
+    trigger_start: int
+    trigger_end: int
+    object: str | None
+    quantity: str | None
+    time_text: str | None
+    time_value: str | None
+    time_relation: str | None
+    polarity: str
+    modality: str
+    attribution_id: str | None
+    speaker: str | None
+    speaker_type: str | None
+    speaker_country: str | None
+    source: str | None
+    stance: str | None
+    section: str
+    sentence: str
+
+    @property
+    def date(self) -> str | None:
+        """When it happened as far as we know: the event's own time, else the article's
+        date (what GDELT-style data does for every event)."""
+        return self.time_value or self.published
+
+    @property
+    def voice(self) -> str:
+        """Who asserts the event: the speaker, else the unresolved source text, else the
+        publisher when no statement carries it."""
+        if self.attribution_id is None:
+            return "publisher"
+        return self.speaker or self.source or "unknown speaker"
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["date"] = self.date
+        out["voice"] = self.voice
+        return out
 
 
 def mask_url(url: str) -> str:
@@ -453,7 +516,7 @@ class Store:
         with self._errors(f"cannot delete document {doc_id}"), self._db.transaction():
             # Children first: SQLite only cascades when foreign keys are switched on,
             # which other tools opening the same file may not do.
-            for table in ("attributions", "mentions", "actors", "sections"):
+            for table in ("events", "attributions", "mentions", "actors", "sections"):
                 self._execute(f"DELETE FROM {table} WHERE document_id = ?", (doc_id,))
             deleted = self._execute("DELETE FROM documents WHERE id = ?", (doc_id,)).rowcount
         return bool(deleted)
@@ -520,6 +583,17 @@ class Store:
             "speaker_actor_id, channel_actor_id) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
+        )
+        self._executemany(
+            "INSERT INTO events (id, document_id, local_id, type, mode, context, cameo, "
+            "actor_id, target_id, trigger_start, trigger_end, trigger_text, object_start, "
+            "object_end, object_text, quantity, time_text, time_value, time_relation, "
+            "time_start, time_end, polarity, modality, attribution_id, section) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                _event_values(extraction, n, ev, gid)
+                for n, ev in enumerate(extraction.events, start=1)
+            ],
         )
 
     # -- reading ----------------------------------------------------------------
@@ -604,6 +678,76 @@ class Store:
             rows = self._execute(query, params).fetchall()
         return [_statement(r) for r in rows]
 
+    def events(
+        self,
+        *,
+        actor: str | None = None,
+        target: str | None = None,
+        type: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        document: str | None = None,
+        limit: int | None = None,
+    ) -> list[EventRow]:
+        """Who did what to whom, filtered; ordered by when it happened (the event's time,
+        else the article's date; undated last), then document and position.
+
+        ``actor`` and ``target`` match a case-insensitive substring of the actor's name
+        or exactly its country code ("IRN"). ``since``/``until`` (YYYY, YYYY-MM or
+        YYYY-MM-DD, both inclusive) keep events whose time overlaps the range; an
+        event without a time of its own is dated by its article. ``type`` is a
+        PLOVER type (any case). Raises ``ValueError`` for a date it cannot read.
+        """
+        where: list[str] = []
+        params: list[Any] = []
+        for alias, value in (("ac", actor), ("tg", target)):
+            if value:
+                where.append(f"(LOWER({alias}.name) LIKE ? ESCAPE '\\' OR {alias}.country = ?)")
+                params.extend([_contains(value), value.strip().upper()])
+        if type:
+            where.append("e.type = ?")
+            params.append(type.strip().upper())
+        if since:
+            where.append("COALESCE(e.time_end, d.published) >= ?")
+            params.append(_date_bound(since, last=False))
+        if until:
+            where.append("COALESCE(e.time_start, d.published) <= ?")
+            params.append(_date_bound(until, last=True))
+        if document:
+            where.append("(d.id = ? OR d.name = ?)")
+            params.extend([document, document])
+        # Only a window of the article travels, not its whole text per event.
+        window_start = (
+            f"(CASE WHEN e.trigger_start > {SENTENCE_WINDOW} "
+            f"THEN e.trigger_start - {SENTENCE_WINDOW} ELSE 0 END)"
+        )
+        query = (
+            "SELECT e.id, d.id, d.name, d.title, d.url, d.outlet, d.published, e.type, e.mode, "
+            "e.context, e.cameo, ac.name, ac.type, ac.country, tg.name, tg.type, tg.country, "
+            "e.trigger_text, e.trigger_start, e.trigger_end, e.object_text, e.quantity, "
+            "e.time_text, e.time_value, e.time_relation, e.polarity, e.modality, "
+            "e.attribution_id, sp.name, sp.type, sp.country, att.source_text, att.stance, "
+            f"e.section, SUBSTR(d.text, {window_start} + 1, "
+            f"e.trigger_end - {window_start} + {SENTENCE_WINDOW}) "
+            "FROM events e JOIN documents d ON d.id = e.document_id "
+            "LEFT JOIN actors ac ON ac.id = e.actor_id "
+            "LEFT JOIN actors tg ON tg.id = e.target_id "
+            "LEFT JOIN attributions att ON att.id = e.attribution_id "
+            "LEFT JOIN actors sp ON sp.id = att.speaker_actor_id"
+        )
+        if where:
+            query += " WHERE " + " AND ".join(where)
+        when = "COALESCE(e.time_start, d.published)"
+        query += f" ORDER BY ({when} IS NULL), {when}, d.name, d.id, e.trigger_start, e.id"
+        if limit is not None:
+            if limit < 0:
+                raise ValueError("limit must not be negative")
+            query += " LIMIT ?"
+            params.append(int(limit))
+        with self._errors("cannot query events"):
+            rows = self._execute(query, params).fetchall()
+        return [_event_row(r) for r in rows]
+
     # -- lifetime ---------------------------------------------------------------
 
     def close(self) -> None:
@@ -628,6 +772,8 @@ class Store:
 
 
 _STATEMENT_COLUMNS = [f.name for f in fields(Statement)]
+#: EventRow fields in the order Store.events selects them (the sentence is computed).
+_EVENT_COLUMNS = [f.name for f in fields(EventRow) if f.name != "sentence"]
 
 
 def _statement(row: Sequence[Any]) -> Statement:
@@ -636,6 +782,156 @@ def _statement(row: Sequence[Any]) -> Statement:
     if frags is not None:
         values["content_fragments"] = tuple((int(s), int(e)) for s, e in json.loads(frags))
     return Statement(**values)
+
+
+#: Characters of article text fetched on each side of an event's trigger to find its
+#: sentence; also the longest sentence shown.
+SENTENCE_WINDOW = 400
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]*[A-Z])|\n")
+#: Words whose full stop does not end a sentence ("Mr. Trump", "Feb. 24").
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof gen col lt sgt capt rep sen gov st jr sr vs no inc corp co ltd "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})")
+
+
+def sentence_around(text: str, start: int, end: int, cap: int = SENTENCE_WINDOW) -> str:
+    """The sentence holding ``text[start:end]``, whitespace collapsed, at most ``cap``
+    characters (cut around the span, marked with "…").
+
+    A light rule (end punctuation before a capital, or a line break) rather than the
+    parser: the store has only the text, and a reader needs context, not a parse.
+    """
+    begin, finish = 0, len(text)
+    for m in _SENTENCE_END.finditer(text):
+        if m.group().startswith("."):
+            word = re.search(r"(\w+)$", text[max(0, m.start() - 12) : m.start()])
+            if word and (
+                word.group(1).lower() in _ABBREVIATIONS
+                or (len(word.group(1)) == 1 and word.group(1).isupper())
+            ):
+                continue
+        stop = m.start() + len(m.group().rstrip())
+        if m.end() <= start:
+            begin = m.end()
+        elif stop >= end:
+            finish = stop
+            break
+    if finish - begin > cap:
+        room = max(0, cap - (end - start))
+        lo = max(begin, start - room // 2)
+        hi = min(finish, lo + max(cap, end - start))
+        lo = max(begin, min(lo, hi - cap))
+        out = text[lo:hi]
+        out = ("…" if lo > begin else "") + out + ("…" if hi < finish else "")
+        return " ".join(out.split())
+    return " ".join(text[begin:finish].split())
+
+
+def _period(value: str) -> tuple[str, str] | None:
+    """First and last day of an ISO date, month, year or week; None when unreadable."""
+    value = value.strip()
+    try:
+        week = _ISO_WEEK.match(value)
+        if week:
+            monday = date.fromisocalendar(int(week.group(1)), int(week.group(2)), 1)
+            return monday.isoformat(), (monday + timedelta(days=6)).isoformat()
+        m = _PERIOD.match(value)
+        if not m:
+            return None
+        year, month, day = m.groups()
+        if day is not None:
+            d = date(int(year), int(month), int(day))
+            return d.isoformat(), d.isoformat()
+        if month is not None:
+            first = date(int(year), int(month), 1)
+            last = date(int(year), int(month), calendar.monthrange(first.year, first.month)[1])
+            return first.isoformat(), last.isoformat()
+        return f"{year}-01-01", f"{year}-12-31"
+    except ValueError:
+        return None
+
+
+def time_range(value: str | None) -> tuple[str | None, str | None]:
+    """The first and last day a normalised time value covers ("2022-10" ->
+    2022-10-01, 2022-10-31; "A/B" intervals from A's first to B's last day), so that
+    date filters compare whole ISO dates. (None, None) when it cannot be read."""
+    if not value:
+        return None, None
+    parts = value.split("/", 1)
+    first, last = _period(parts[0]), _period(parts[-1])
+    lo, hi = first or last, last or first
+    if lo is None or hi is None:
+        return None, None
+    return lo[0], hi[1]
+
+
+def _date_bound(value: str, *, last: bool) -> str:
+    period = _period(value)
+    if period is None or not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value.strip()):
+        raise ValueError(f"not a date: {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    return period[1] if last else period[0]
+
+
+def _event_values(
+    extraction: Extraction,
+    n: int,
+    ev: dict[str, Any],
+    gid: Callable[[str | None], str | None],
+) -> tuple[Any, ...]:
+    """One events row from a contract event dict; tolerant of optional keys so an
+    events stage that leaves some out still stores."""
+    trigger = ev["trigger"]
+    obj = ev.get("object") or {}
+    when = ev.get("time") or {}
+    start = int(trigger["start"])
+    section = ev.get("section")
+    if section is None:
+        section = next(
+            (s.kind for s in extraction.sections if s.start <= start < s.end),
+            "body" if not extraction.sections else "boilerplate",
+        )
+    local = str(ev.get("id") or f"e{n}")
+    quantity = ev.get("quantity")
+    value = when.get("value")
+    first, last = time_range(value)
+    return (
+        gid(local),
+        extraction.document.id,
+        local,
+        str(ev["type"]),
+        ev.get("mode"),
+        ev.get("context"),
+        None if ev.get("cameo") is None else str(ev["cameo"]),
+        gid(ev.get("actor")),
+        gid(ev.get("target")),
+        start,
+        int(trigger["end"]),
+        str(trigger["text"]),
+        obj.get("start"),
+        obj.get("end"),
+        obj.get("text"),
+        None if quantity is None else str(quantity),
+        when.get("text"),
+        value,
+        when.get("relation"),
+        first,
+        last,
+        ev.get("polarity") or "affirmed",
+        ev.get("modality") or "actual",
+        gid(ev.get("attribution")),
+        section,
+    )
+
+
+def _event_row(row: Sequence[Any]) -> EventRow:
+    values = dict(zip(_EVENT_COLUMNS, row[:-1], strict=True))
+    start, end = int(values["trigger_start"]), int(values["trigger_end"])
+    offset = max(0, start - SENTENCE_WINDOW)
+    values["sentence"] = sentence_around(row[-1] or "", start - offset, end - offset)
+    return EventRow(**values)
 
 
 def _contains(text: str) -> str:

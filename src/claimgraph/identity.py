@@ -1,0 +1,90 @@
+"""Who is the same actor across articles: canonical keys and the surname rule.
+
+Within one article the actors stage already knows that "Mr. Trump" is the "Donald J.
+Trump" of the first paragraph. Across articles only names are left, so an actor is
+filed under a key built from what identifies it:
+
+- a state by its ISO 3166-1 alpha-3 code, whatever the article called it ("Tehran",
+  "the Kremlin");
+- an international organisation or a news outlet by its canonical name;
+- a person by first and last name, honorifics and middle names dropped
+  ("Mr. Donald J. Trump" and "Donald Trump" are one person; "Hillary Clinton" and
+  "Bill Clinton" are two);
+- other organisations and groups by name and country.
+
+A person named by surname alone ("Trump" in an article that never gives the full name)
+is filed under the full-name person with that surname when one such person dominates
+the store (see :func:`pick_by_surname`), never by surname alone against a rival.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+
+from claimgraph.model import Actor
+
+#: Words dropped from person names before comparing them.
+HONORIFICS = frozenset(
+    "mr mrs ms miss dr sir dame lord lady sen rep gov gen col lt president prof rev".split()
+)
+#: A surname-only person joins the full-name candidate that has at least this many
+#: times the actors of the next candidate (and of a namesake, if any).
+DOMINANCE = 3.0
+
+
+def _plain(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("’", "'").lower()
+    text = re.sub(r"'s\b", "", text)
+    return re.sub(r"[^a-z0-9' -]+", " ", text).strip()
+
+
+def person_name_parts(name: str) -> list[str]:
+    """Name words without honorifics, initials or punctuation ("Donald J. Trump" ->
+    ["donald", "trump"])."""
+    words = [w.strip(".'-") for w in _plain(name).replace("-", " - ").split()]
+    words = [w for w in words if w and w != "-"]
+    words = [w for w in words if w not in HONORIFICS and len(w) > 1]
+    return words
+
+
+def entity_key(actor: Actor) -> str:
+    """The key under which an actor of one article is filed across articles."""
+    if actor.type == "state" and actor.country:
+        return f"state:{actor.country}"
+    if actor.type == "person":
+        parts = person_name_parts(actor.name)
+        if len(parts) >= 2:
+            return f"person:{parts[0]} {parts[-1]}"
+        if parts:
+            return f"person:{parts[0]}"
+        return f"person:{_plain(actor.name)}"
+    name = _plain(re.sub(r"(?i)^the\s+", "", actor.name))
+    if actor.type in ("igo", "media"):
+        return f"{actor.type}:{name}"
+    return f"{actor.type}:{name}:{(actor.country or '').lower()}"
+
+
+def surname_of(key: str) -> str | None:
+    """The surname of a full-name person key, None for other keys."""
+    if not key.startswith("person:"):
+        return None
+    parts = key[len("person:") :].split()
+    return parts[-1] if len(parts) >= 2 else None
+
+
+def pick_by_surname(surname: str, candidates: Mapping[str, int]) -> str | None:
+    """Among full-name person keys with this surname (key -> how many actors are filed
+    under it), the one a bare surname most likely means, or None when it is not clear."""
+    ranked = sorted(
+        ((n, key) for key, n in candidates.items() if surname_of(key) == surname), reverse=True
+    )
+    if not ranked:
+        return None
+    if len(ranked) == 1:
+        return ranked[0][1]
+    (best_n, best), (second_n, _second) = ranked[0], ranked[1]
+    return best if best_n >= DOMINANCE * max(second_n, 1) else None
