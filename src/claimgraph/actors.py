@@ -208,13 +208,24 @@ def country_name(iso3: str) -> str:
     return short.get(iso3, str(c.name).split(",")[0])
 
 
+_DIRECTIONS = re.compile(
+    r"(?i)^(?:north|south|east|west|northern|southern|eastern|western|central|"
+    r"north-?eastern|north-?western|south-?eastern|south-?western)\s+"
+)
+
+
 def lookup_place(name: str) -> tuple[str, str] | None:
+    """ISO3 and kind for a country, alias, demonym, capital or seat of government;
+    "southern Lebanon" is Lebanon, but "South Korea" stays South Korea."""
     key = name.strip().lower()
     table = place_table()
+    if key.startswith("the "):
+        key = key[4:]
     if key in table:
         return table[key]
-    if key.startswith("the ") and key[4:] in table:
-        return table[key[4:]]
+    stripped = _DIRECTIONS.sub("", key)
+    if stripped != key and stripped in table and table[stripped][1] != "demonym":
+        return table[stripped]
     return None
 
 
@@ -398,9 +409,11 @@ class _DocActors:
         """Register every named person, place and body the tagger or the tables recognise,
         and the states behind demonyms ("Iranian-made drones" names Iran)."""
         doc = self.doc
+        seeded: set[int] = set()  # tokens of entities that became actors
         for ent in doc.ents:
             if _inside_any(ent.start_char, self.quotes) or not self._in_claims(ent.start_char):
                 continue
+            seeded.update(t.i for t in ent)
             if ent.label_ == "PERSON":
                 # "Foreign Minister Jane Doe arrived ...": the title sits outside the entity
                 root = ent.root
@@ -420,7 +433,23 @@ class _DocActors:
             place = lookup_place(ent.text)
             if place is not None and place[1] != "demonym":
                 self._mention(self.state(place[0]), ent.start_char, ent.end_char, ent.root.i)
-        seeded = {t.i for ent in doc.ents for t in ent}
+            else:
+                seeded.difference_update(t.i for t in ent)
+        # multi-word names the tagger missed or buried in a longer entity ("Sri Lanka",
+        # "The Ivory Coast's Supreme Court", "Sierra Leonean refugees")
+        for n in (3, 2):
+            for i in range(len(doc) - n + 1):
+                toks = doc[i : i + n]
+                if not all(t.text[:1].isupper() for t in toks) or toks[0].i in seeded:
+                    continue
+                place = lookup_place(toks.text)
+                if place is None or not self._in_claims(toks.start_char):
+                    continue
+                if _inside_any(toks.start_char, self.quotes):
+                    continue
+                idx = self.state(place[0])
+                self._mention(idx, toks.start_char, toks.end_char, toks.root.i)
+                seeded.update(t.i for t in toks)
         for tok in doc:
             if not tok.text[:1].isupper() or _inside_any(tok.idx, self.quotes):
                 continue
