@@ -265,3 +265,33 @@ def test_default_model_name_matches_the_pipeline() -> None:
     from claimgraph.pipeline import DEFAULT_MODEL
 
     assert DEFAULT_MODEL_NAME == DEFAULT_MODEL
+
+
+def test_actors_lists_entities_with_counts(ingested_db: str) -> None:
+    result = run("actors", "--db", ingested_db, "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = {r["name"]: r for r in json.loads(result.output)}
+    ada = rows["Ada Lovelace"]
+    assert (ada["type"], ada["country"], ada["statements"], ada["documents"]) == (
+        "person",
+        "GBR",
+        1,
+        1,
+    )
+    text = run("actors", "--db", ingested_db, "--type", "person", "--name", "lovelace")
+    assert "Ada Lovelace" in text.output and "1 actors" in text.output
+
+
+def test_actor_profile_and_unknown_actor(ingested_db: str) -> None:
+    result = run("actor", "Lovelace", "--db", ingested_db)
+    assert result.exit_code == 0, result.output
+    assert "Ada Lovelace (person, GBR, mathematician)" in result.output
+    assert "the engine might compose music" in result.output
+    as_json = json.loads(
+        run("actor", "person:ada lovelace", "--db", ingested_db, "--format", "json").output
+    )
+    assert as_json["entity"]["id"] == "person:ada lovelace"
+    assert [s["cue"] for s in as_json["said"]] == ["wrote"]
+    missing = run("actor", "Nobody Atall", "--db", ingested_db)
+    assert missing.exit_code == 1
+    assert "no actor matches" in missing.stderr

@@ -392,9 +392,7 @@ class _DocActors:
         rec = ActorRecord(country_name(iso3), "state", iso3, sector="GOV")
         return self._add(rec, ("state", iso3))
 
-    def org(
-        self, name: str, type_: str, country: str | None, sector: str | None = None
-    ) -> int:
+    def org(self, name: str, type_: str, country: str | None, sector: str | None = None) -> int:
         rec = ActorRecord(
             name, type_, country, keys={name.lower()}, sector=sector or _sector(type_, None, name)
         )
@@ -640,9 +638,15 @@ class _DocActors:
 _ADJ_CACHE: dict[str, str] = {}
 
 
+#: How news writes a few countries as modifiers ("U.S. State Department").
+_MODIFIERS = {"USA": "U.S.", "GBR": "British", "PRK": "North Korean", "KOR": "South Korean"}
+
+
 def country_adjective(iso3: str | None) -> str:
     if not iso3:
         return ""
+    if iso3 in _MODIFIERS:
+        return _MODIFIERS[iso3]
     if not _ADJ_CACHE:
         for name, (code, kind) in place_table().items():
             if kind == "demonym" and not name.endswith("s") and code not in _ADJ_CACHE:

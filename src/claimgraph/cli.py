@@ -1,7 +1,8 @@
 """The ``claimgraph`` command: a thin shell over the library.
 
 Every command maps onto one library call (``read_documents`` + ``Extractor``,
-``ingest_paths``, ``Store.statements``, ``evaluate``/``evaluate_seed``); what lives
+``ingest_paths``, ``Store.statements``, ``Store.events``,
+``evaluate``/``evaluate_seed``/``evaluate_plover``); what lives
 here is only what a shell user needs on top: argument checking, output formats,
 progress on stderr, and exit codes that scripts can rely on:
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import io
 import json
 import sys
@@ -39,7 +41,7 @@ if TYPE_CHECKING:
 
     from claimgraph.batch import BatchProgress
     from claimgraph.model import Extraction
-    from claimgraph.store import Statement
+    from claimgraph.store import EventRow, Statement
 
 #: Kept in step with ``claimgraph.pipeline.DEFAULT_MODEL`` (a test checks); not
 #: imported from there because that would load spaCy just to print ``--help``.
@@ -101,6 +103,16 @@ _model_option = click.option(
     default=None,
     help=f"Installed spaCy pipeline to build on (default: {DEFAULT_MODEL_NAME}). "
     "Nothing is downloaded.",
+)
+
+_actors_option = click.option(
+    "--actors",
+    "actors_file",
+    metavar="FILE",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Your own actors (CSV or TSV with columns name, canonical, type, country, sector, "
+    "role), recognised besides the built-in tables.",
 )
 
 _db_option = click.option(
@@ -258,11 +270,11 @@ def _chain_one(first: Document, rest: Iterator[Document]) -> Iterator[Document]:
     yield from rest
 
 
-def _make_extractor(model: str | None) -> Callable[[], _Extracts]:
+def _make_extractor(model: str | None, actors_file: str | None = None) -> Callable[[], _Extracts]:
     def make() -> _Extracts:
-        from claimgraph.pipeline import Extractor
+        from claimgraph.pipeline import DEFAULT_MODEL, Extractor
 
-        return Extractor() if model is None else Extractor(model)
+        return Extractor(model or DEFAULT_MODEL, actors_file=actors_file)
 
     return make
 
@@ -298,9 +310,15 @@ def main() -> None:
 )
 @_published_option("Publication date for articles that carry none (HTML/JSONL metadata win).")
 @_model_option
+@_actors_option
 @click.pass_context
 def extract(
-    ctx: click.Context, files: tuple[str, ...], fmt: str, published: str | None, model: str | None
+    ctx: click.Context,
+    files: tuple[str, ...],
+    fmt: str,
+    published: str | None,
+    model: str | None,
+    actors_file: str | None,
 ) -> None:
     """Show who said what in FILE... (text, HTML, JSON Lines files, or folders of them).
 
@@ -317,7 +335,7 @@ def extract(
     written = 0
     if fmt == "json":
         out.write("[")
-    for result in extract_in_order(items, _make_extractor(model)):
+    for result in extract_in_order(items, _make_extractor(model, actors_file)):
         if isinstance(result, Skipped):
             skipped += 1
             _report_skipped(result.name, result.reason)
@@ -352,6 +370,7 @@ def extract(
     help="Extraction processes (default: up to 2; 1 extracts in this process).",
 )
 @_model_option
+@_actors_option
 @click.pass_context
 def ingest(
     ctx: click.Context,
@@ -360,6 +379,7 @@ def ingest(
     published: str | None,
     workers: int | None,
     model: str | None,
+    actors_file: str | None,
 ) -> None:
     """Extract PATH... (files, folders, JSON Lines) and store the results in the database.
 
@@ -375,6 +395,7 @@ def ingest(
       2  usage error
     """
     from claimgraph.batch import ingest_paths
+    from claimgraph.pipeline import DEFAULT_MODEL, Extractor
     from claimgraph.store import open_store
 
     with open_store(db) as store, _IngestProgress() as progress:
@@ -385,6 +406,11 @@ def ingest(
             workers=workers,
             model=model,
             progress=progress,
+            extractor_factory=(
+                functools.partial(Extractor, model or DEFAULT_MODEL, actors_file=actors_file)
+                if actors_file
+                else None
+            ),
         )
         where = store.url
     click.echo(
@@ -583,6 +609,145 @@ def _trim(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+# --------------------------------------------------------------------------- events
+
+
+_EVENT_FORMATS = ["text", "json", "jsonl", "csv"]
+
+
+def _check_date_bound(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Checked before the database is opened, so a typo is a usage error (status 2)
+    rather than an empty result that looks like "nothing happened"."""
+    if value is None:
+        return None
+    from claimgraph.store import date_bound
+
+    try:
+        date_bound(value, last=False)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return value
+
+
+@main.command(short_help="List stored events: who did what to whom, when.")
+@_db_option
+@click.option(
+    "--actor", metavar="NAME", help="Actor's name contains NAME (any case), or its country is NAME."
+)
+@click.option(
+    "--target",
+    metavar="NAME",
+    help="Target's name contains NAME (any case), or its country is NAME.",
+)
+@click.option("--type", "type_", metavar="TYPE", help="PLOVER event type, e.g. AID, SANCTION.")
+@click.option(
+    "--since",
+    metavar="DATE",
+    callback=_check_date_bound,
+    help="Events on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).",
+)
+@click.option(
+    "--until",
+    metavar="DATE",
+    callback=_check_date_bound,
+    help="Events on or before DATE (a month or year includes all of it).",
+)
+@click.option(
+    "--document",
+    metavar="ID_OR_NAME",
+    help="Only this document (its id or the name it was ingested under).",
+)
+@click.option(
+    "--limit", metavar="N", type=click.IntRange(min=0), default=None, help="At most N events."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_EVENT_FORMATS),
+    default="text",
+    show_default=True,
+    help="text: one event per line for reading; json: one array; jsonl: one object per "
+    "line; csv: GDELT/PLOVER-style columns (see claimgraph.export).",
+)
+def events(
+    db: str,
+    actor: str | None,
+    target: str | None,
+    type_: str | None,
+    since: str | None,
+    until: str | None,
+    document: str | None,
+    limit: int | None,
+    fmt: str,
+) -> None:
+    """List stored events: who did what to whom, when, and in whose voice.
+
+    An event's date is its own time when the text gives one, else the article's
+    publication date; --since/--until compare that date. Ordered by date, then
+    document, then position in the text.
+    """
+    from claimgraph.store import open_store
+
+    with open_store(db) as store:
+        rows = store.events(
+            actor=actor,
+            target=target,
+            type=type_,
+            since=since,
+            until=until,
+            document=document,
+            limit=limit,
+        )
+    out = _Out()
+    if fmt == "text":
+        _print_events(rows)
+    elif fmt == "json":
+        out.write(json.dumps([e.to_dict() for e in rows], ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "jsonl":
+        for e in rows:
+            out.write(_json_line(e.to_dict()))
+    else:
+        from claimgraph.export import csv_chunks
+
+        for chunk in csv_chunks(rows):
+            out.write(chunk)
+
+
+def _print_events(rows: list[EventRow]) -> None:
+    """One event per line (date · ACTOR —TYPE→ TARGET · trigger · voice), then its
+    sentence dimmed: the first line greps, the second lets the reader check it."""
+    from rich.text import Text
+
+    console = _stdout_console()
+    if not rows:
+        console.print(Text("no events match", style="dim"))
+        return
+    for e in rows:
+        line = Text()
+        line.append(f"{e.date or 'no date'} · ")
+        line.append(_actor_label(e.actor, e.actor_country), style="bold")
+        arrow = e.type + (f"/{e.mode}" if e.mode else "")
+        line.append(f" —{arrow}→ ", style="cyan")
+        line.append(_actor_label(e.target, e.target_country), style="bold")
+        line.append(f" · {_clean(e.trigger)}")
+        marks = [m for m in (e.polarity, e.modality) if m not in ("affirmed", "actual")]
+        if marks:
+            line.append(f" [{', '.join(marks)}]", style="red" if "negated" in marks else "yellow")
+        line.append(f" · {_clean(e.voice)}", style="dim" if e.voice == "publisher" else "green")
+        console.print(line, soft_wrap=not console.is_terminal)
+        where = f"    {_trim(e.sentence, 200)} — {_clean(e.document_name)}"
+        console.print(Text(where, style="dim"), soft_wrap=not console.is_terminal)
+    console.print(Text(f"{len(rows)} event{'' if len(rows) == 1 else 's'}", style="dim"))
+
+
+def _actor_label(name: str | None, country: str | None) -> str:
+    """Shows "?" for a role the text leaves open, so the arrow always has two ends."""
+    if name is None:
+        return "?"
+    label = _clean(name)
+    return f"{label} ({country})" if country and country != name else label
+
+
 # --------------------------------------------------------------------------- eval
 
 
@@ -715,9 +880,210 @@ def eval_seed(
         click.echo(report.format_table())
 
 
+@eval_group.command(name="plover", short_help="Score event coding and actors on PLOVER records.")
+@click.argument(
+    "file",
+    metavar="FILE",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first N records.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@_model_option
+def eval_plover(file: Path, limit: int | None, fmt: str, model: str | None) -> None:
+    """Score event coding and actor recognition on PLOVER gold records (a JSON list,
+    e.g. ../shared/eval/plover/PLOVER_GSR_CAMEO.dev.json).
+
+    Each sentence is extracted as its own document. Prints event-type accuracy,
+    macro-F1 and per-type recall, the source/target codes of found events, and
+    the share of gold actor codes carried by any extracted actor.
+    """
+    from claimgraph.evaluation.plover import evaluate_plover
+
+    extractor = _make_extractor(model)()
+    with _CountProgress("plover") as progress:
+        report = evaluate_plover(file, extractor, limit=limit, progress=progress)
+    if fmt == "json":
+        _Out().write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        click.echo(report.format_table())
+
+
 def run() -> None:
     """Entry point for ``python -m claimgraph``; the console script calls ``main``."""
     main(prog_name="claimgraph")
 
 
 __all__ = ["Skipped", "extract_in_order", "main", "run"]
+
+
+@main.command(name="actors", short_help="List actors across all stored articles.")
+@_db_option
+@click.option("--name", metavar="TEXT", help="Name contains TEXT (any case).")
+@click.option(
+    "--type",
+    "type_",
+    type=click.Choice(["person", "state", "organisation", "igo", "media", "group", "unknown"]),
+    default=None,
+    help="Only actors of this type.",
+)
+@click.option("--country", metavar="ISO3", help="Only actors of this country (e.g. IRN).")
+@click.option(
+    "--limit",
+    metavar="N",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    help="At most N actors.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="text: a table; json: one array; csv: a header row then one row per actor.",
+)
+def actors_command(
+    db: str,
+    name: str | None,
+    type_: str | None,
+    country: str | None,
+    limit: int | None,
+    fmt: str,
+) -> None:
+    """List actors across all stored articles, most quoted first, with how many
+    documents mention them, how often, and how many statements they made.
+
+    The same actor in different articles is listed once: states by country code,
+    persons by full name, organisations by name and country.
+    """
+    from claimgraph.store import open_store
+
+    with open_store(db) as store:
+        rows = store.entities(name=name, type=type_, country=country, limit=limit)
+    if fmt == "json":
+        _Out().write(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2) + "\n")
+        return
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        fields = list(rows[0].to_dict()) if rows else ["id", "name", "type"]
+        writer.writerow(fields)
+        for r in rows:
+            writer.writerow(_csv_value(v) for v in r.to_dict().values())
+        _Out().write(buffer.getvalue())
+        return
+    console = _stdout_console()
+    if console.width < TABLE_MIN_WIDTH:
+        for r in rows:
+            role = ", ".join(x for x in (r.role, r.affiliation) if x)
+            facts = " · ".join(x for x in (r.type, r.country or "", role) if x)
+            console.print(
+                f"{r.name}  ({facts})  {r.statements} statements, {r.mentions} mentions, "
+                f"{r.documents} documents",
+                markup=False,
+                highlight=False,
+            )
+        console.print(f"{len(rows)} actors")
+        return
+    from rich.table import Table
+
+    table = Table(show_lines=False, header_style="bold")
+    for col, justify in (
+        ("actor", "left"),
+        ("type", "left"),
+        ("country", "left"),
+        ("role", "left"),
+        ("statements", "right"),
+        ("mentions", "right"),
+        ("documents", "right"),
+    ):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for r in rows:
+        role = ", ".join(x for x in (r.role, r.affiliation) if x)
+        table.add_row(
+            r.name,
+            r.type,
+            r.country or "",
+            role,
+            str(r.statements),
+            str(r.mentions),
+            str(r.documents),
+        )
+    console.print(table)
+    console.print(f"{len(rows)} actors")
+
+
+@main.command(name="actor", short_help="One actor's profile: said, said about, events.")
+@click.argument("name")
+@_db_option
+@click.option(
+    "--limit",
+    metavar="N",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="At most N items per list.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.pass_context
+def actor_command(ctx: click.Context, name: str, db: str, limit: int, fmt: str) -> None:
+    """Profile of the actor NAME (an id from `claimgraph actors`, a name, part of a
+    name, or a name the articles use such as "Tehran"): what they said, what others
+    said about them, and events where they act or are targeted."""
+    from claimgraph.store import open_store
+
+    with open_store(db) as store:
+        profile = store.entity_profile(name, limit=limit)
+    if profile is None:
+        click.echo(f"Error: no actor matches {name!r} (see `claimgraph actors`)", err=True)
+        ctx.exit(1)
+        return
+    if fmt == "json":
+        _Out().write(json.dumps(profile.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    from rich.text import Text
+
+    e = profile.entity
+    console = _stdout_console()
+    head = ", ".join(x for x in (e.type, e.country, e.role, e.affiliation) if x)
+    console.print(Text.assemble((e.name, "bold"), f" ({head})  id {e.id}"))
+    console.print(f"{e.statements} statements, {e.mentions} mentions in {e.documents} documents")
+    if profile.aliases:
+        console.print(Text("also called: " + ", ".join(profile.aliases)))
+    for title, rows in (("said", profile.said), ("said about them", profile.said_about)):
+        console.print(Text.assemble("\n", (title, "bold"), f" ({len(rows)})"))
+        for s in rows:
+            who = s.speaker or s.source or "?"
+            console.print(
+                Text.assemble(
+                    f"  {s.published or '----------'}  {who}  ",
+                    (s.cue, "italic"),
+                    f"  {_trim_text(s.content)}",
+                )
+            )
+    for title, events in (("acts", profile.acts), ("targeted by", profile.targeted)):
+        console.print(Text.assemble("\n", (f"events: {title}", "bold"), f" ({len(events)})"))
+        for ev in events:
+            console.print(
+                Text(
+                    f"  {ev.date or '----------'}  {ev.actor or '?'} -{ev.type}-> "
+                    f"{ev.target or '?'}  {ev.trigger}  ({ev.polarity}, {ev.voice})"
+                )
+            )
+
+
+def _trim_text(text: str, width: int = 160) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

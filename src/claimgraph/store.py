@@ -18,7 +18,7 @@ import calendar
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, date, datetime, timedelta
@@ -28,6 +28,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
+from claimgraph.entities import EntityStore, co_speakers_json
 from claimgraph.errors import StoreError
 from claimgraph.model import Document, Extraction
 
@@ -388,7 +389,7 @@ def open_store(url: str | Path | None = None, *, schema: str | None = None) -> S
     return store
 
 
-class Store:
+class Store(EntityStore):
     """A connection to the ledger; use ``open_store`` to get one."""
 
     def __init__(self, backend: _Backend, url: str) -> None:
@@ -471,6 +472,9 @@ class Store:
                         (mig.version, mig.name, _now()),
                     )
                     applied.append(mig.version)
+            if applied:
+                with self._db.transaction():
+                    self._backfill_entities()
         return applied
 
     # -- writing ----------------------------------------------------------------
@@ -516,6 +520,7 @@ class Store:
         with self._errors(f"cannot delete document {doc_id}"), self._db.transaction():
             # Children first: SQLite only cascades when foreign keys are switched on,
             # which other tools opening the same file may not do.
+            self._unlink_entities(doc_id)
             for table in ("events", "attributions", "mentions", "actors", "sections"):
                 self._execute(f"DELETE FROM {table} WHERE document_id = ?", (doc_id,))
             deleted = self._execute("DELETE FROM documents WHERE id = ?", (doc_id,)).rowcount
@@ -532,11 +537,23 @@ class Store:
             "VALUES (?, ?, ?, ?, ?)",
             [(doc_id, i, s.kind, s.start, s.end) for i, s in enumerate(extraction.sections)],
         )
+        entity_of = self._link_entities(extraction)
         self._executemany(
-            "INSERT INTO actors (id, document_id, local_id, name, type, country, role) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO actors (id, document_id, local_id, name, type, country, role, "
+            "sector, affiliation, entity_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (gid(a.id), doc_id, a.id, a.name, a.type, a.country, a.role)
+                (
+                    gid(a.id),
+                    doc_id,
+                    a.id,
+                    a.name,
+                    a.type,
+                    a.country,
+                    a.role,
+                    a.sector,
+                    a.affiliation,
+                    entity_of[a.id],
+                )
                 for a in extraction.actors
             ],
         )
@@ -550,6 +567,7 @@ class Store:
             ],
         )
         rows = []
+        co_speakers = co_speakers_json(extraction, gid)
         for att in extraction.attributions:
             src, cue, content = att.source, att.cue, att.content
             frags = json.dumps([list(f) for f in content.fragments]) if content.fragments else None
@@ -574,22 +592,25 @@ class Store:
                     frags,
                     gid(att.speaker),
                     gid(att.channel),
+                    co_speakers[att.id],
                 )
             )
         self._executemany(
             "INSERT INTO attributions (id, document_id, local_id, section, kind, stance, "
             "source_start, source_end, source_text, cue_start, cue_end, cue_text, "
             "content_start, content_end, content_text, content_fragments, "
-            "speaker_actor_id, channel_actor_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "speaker_actor_id, channel_actor_id, co_speakers) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
         self._executemany(
             "INSERT INTO events (id, document_id, local_id, type, mode, context, cameo, "
             "actor_id, target_id, trigger_start, trigger_end, trigger_text, object_start, "
             "object_end, object_text, quantity, time_text, time_value, time_relation, "
-            "time_start, time_end, polarity, modality, attribution_id, section) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "time_start, time_end, polarity, modality, attribution_id, section, "
+            "sentence_start, sentence_end) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?)",
             [
                 _event_values(extraction, n, ev, gid)
                 for n, ev in enumerate(extraction.events, start=1)
@@ -638,6 +659,7 @@ class Store:
         about: str | None = None,
         document: str | None = None,
         limit: int | None = None,
+        ids: Collection[str] | None = None,
     ) -> list[Statement]:
         """Who said what, filtered; ordered by publication date (undated last), then
         document, then position in the text.
@@ -657,6 +679,11 @@ class Store:
         if document:
             where.append("(d.id = ? OR d.name = ?)")
             params.extend([document, document])
+        if ids is not None:
+            if not ids:
+                return []
+            where.append(f"a.id IN ({', '.join('?' for _ in ids)})")
+            params.extend(ids)
         query = (
             "SELECT a.id, d.id, d.name, d.title, d.published, sp.name, sp.type, sp.country, "
             "sp.role, ch.name, a.source_text, a.cue_text, a.content_text, a.kind, a.stance, "
@@ -688,6 +715,8 @@ class Store:
         until: str | None = None,
         document: str | None = None,
         limit: int | None = None,
+        actor_entity: str | None = None,
+        target_entity: str | None = None,
     ) -> list[EventRow]:
         """Who did what to whom, filtered; ordered by when it happened (the event's time,
         else the article's date; undated last), then document and position.
@@ -696,10 +725,16 @@ class Store:
         or exactly its country code ("IRN"). ``since``/``until`` (YYYY, YYYY-MM or
         YYYY-MM-DD, both inclusive) keep events whose time overlaps the range; an
         event without a time of its own is dated by its article. ``type`` is a
-        PLOVER type (any case). Raises ``ValueError`` for a date it cannot read.
+        PLOVER type (any case). ``actor_entity``/``target_entity`` are entity ids
+        (``claimgraph actors``), matching the actor across articles. Raises
+        ``ValueError`` for a date it cannot read.
         """
         where: list[str] = []
         params: list[Any] = []
+        for alias, entity in (("ac", actor_entity), ("tg", target_entity)):
+            if entity:
+                where.append(f"{alias}.entity_id = ?")
+                params.append(entity)
         for alias, value in (("ac", actor), ("tg", target)):
             if value:
                 where.append(f"(LOWER({alias}.name) LIKE ? ESCAPE '\\' OR {alias}.country = ?)")
@@ -709,10 +744,10 @@ class Store:
             params.append(type.strip().upper())
         if since:
             where.append("COALESCE(e.time_end, d.published) >= ?")
-            params.append(_date_bound(since, last=False))
+            params.append(date_bound(since, last=False))
         if until:
             where.append("COALESCE(e.time_start, d.published) <= ?")
-            params.append(_date_bound(until, last=True))
+            params.append(date_bound(until, last=True))
         if document:
             where.append("(d.id = ? OR d.name = ?)")
             params.extend([document, document])
@@ -727,7 +762,7 @@ class Store:
             "e.trigger_text, e.trigger_start, e.trigger_end, e.object_text, e.quantity, "
             "e.time_text, e.time_value, e.time_relation, e.polarity, e.modality, "
             "e.attribution_id, sp.name, sp.type, sp.country, att.source_text, att.stance, "
-            f"e.section, SUBSTR(d.text, {window_start} + 1, "
+            f"e.section, e.sentence_start, e.sentence_end, SUBSTR(d.text, {window_start} + 1, "
             f"e.trigger_end - {window_start} + {SENTENCE_WINDOW}) "
             "FROM events e JOIN documents d ON d.id = e.document_id "
             "LEFT JOIN actors ac ON ac.id = e.actor_id "
@@ -797,15 +832,27 @@ _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})")
 
 
-def sentence_around(text: str, start: int, end: int, cap: int = SENTENCE_WINDOW) -> str:
+def sentence_around(
+    text: str,
+    start: int,
+    end: int,
+    cap: int = SENTENCE_WINDOW,
+    *,
+    bounds: tuple[int, int] | None = None,
+) -> str:
     """The sentence holding ``text[start:end]``, whitespace collapsed, at most ``cap``
     characters (cut around the span, marked with "…").
 
-    A light rule (end punctuation before a capital, or a line break) rather than the
-    parser: the store has only the text, and a reader needs context, not a parse.
+    ``bounds`` are the sentence's offsets when the events stage recorded them (the
+    parser's sentence); otherwise a light rule finds it (end punctuation before a
+    capital, or a line break): the store has only the text, and a reader needs
+    context, not a parse.
     """
     begin, finish = 0, len(text)
-    for m in _SENTENCE_END.finditer(text):
+    known = bounds is not None and bounds[0] <= start and end <= bounds[1]
+    if bounds is not None and known:
+        begin, finish = max(0, bounds[0]), min(len(text), bounds[1])
+    for m in () if known else _SENTENCE_END.finditer(text):
         if m.group().startswith("."):
             word = re.search(r"(\w+)$", text[max(0, m.start() - 12) : m.start()])
             if word and (
@@ -868,7 +915,9 @@ def time_range(value: str | None) -> tuple[str | None, str | None]:
     return lo[0], hi[1]
 
 
-def _date_bound(value: str, *, last: bool) -> str:
+def date_bound(value: str, *, last: bool) -> str:
+    """The first (or, with ``last``, the final) day of a YYYY, YYYY-MM or YYYY-MM-DD
+    the user typed, so "--until 2022-10" includes the whole of October."""
     period = _period(value)
     if period is None or not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value.strip()):
         raise ValueError(f"not a date: {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
@@ -895,6 +944,7 @@ def _event_values(
         )
     local = str(ev.get("id") or f"e{n}")
     quantity = ev.get("quantity")
+    sentence = ev.get("sentence") or {}
     value = when.get("value")
     first, last = time_range(value)
     return (
@@ -923,14 +973,20 @@ def _event_values(
         ev.get("modality") or "actual",
         gid(ev.get("attribution")),
         section,
+        sentence.get("start"),
+        sentence.get("end"),
     )
 
 
 def _event_row(row: Sequence[Any]) -> EventRow:
-    values = dict(zip(_EVENT_COLUMNS, row[:-1], strict=True))
+    *columns, sent_start, sent_end, window = row
+    values = dict(zip(_EVENT_COLUMNS, columns, strict=True))
     start, end = int(values["trigger_start"]), int(values["trigger_end"])
     offset = max(0, start - SENTENCE_WINDOW)
-    values["sentence"] = sentence_around(row[-1] or "", start - offset, end - offset)
+    bounds = None
+    if sent_start is not None and sent_end is not None:
+        bounds = (int(sent_start) - offset, int(sent_end) - offset)
+    values["sentence"] = sentence_around(window or "", start - offset, end - offset, bounds=bounds)
     return EventRow(**values)
 
 

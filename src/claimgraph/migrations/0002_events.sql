@@ -39,7 +39,10 @@ CREATE TABLE events (
     polarity TEXT NOT NULL,
     modality TEXT NOT NULL,
     attribution_id TEXT REFERENCES attributions (id),
-    section TEXT NOT NULL
+    section TEXT NOT NULL,
+    -- the sentence the events stage read the event from, when it says
+    sentence_start INTEGER,
+    sentence_end INTEGER
 );
 
 CREATE INDEX events_document_idx ON events (document_id, trigger_start);
