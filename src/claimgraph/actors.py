@@ -15,6 +15,7 @@ each attribution.
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -176,6 +177,47 @@ def _entries(lines: list[str], delimiter: str) -> dict[str, OrgEntry]:
             (rec.get("role") or "").strip() or None,
         )
     return out
+
+
+#: Titles after which a bare surname may be looked up ("President Mugabe").
+LEADER_TITLES = frozenset("president premier chancellor minister king emir leader".split())
+
+
+@lru_cache(maxsize=1)
+def people_table() -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str] | None]]:
+    """Well-known office holders: "first last" -> (ISO3, role), and surname -> the same
+    when only one listed person has that surname (None when several do)."""
+    from claimgraph.identity import person_name_parts
+
+    text = resources.files("claimgraph.data").joinpath("people.tsv").read_text("utf-8")
+    rows = [ln for ln in text.splitlines() if ln and not ln.startswith("#")]
+    full: dict[str, tuple[str, str]] = {}
+    by_surname: dict[str, tuple[str, str] | None] = {}
+    for rec in csv.DictReader(rows, delimiter="\t"):
+        parts = person_name_parts(rec["name"])
+        if not parts:
+            continue
+        value = (rec["country"], rec["role"])
+        full[f"{parts[0]} {parts[-1]}"] = value
+        surname = parts[-1]
+        by_surname[surname] = value if surname not in by_surname else None
+    return full, by_surname
+
+
+def lookup_person(name: str, role: str | None) -> tuple[str, str] | None:
+    """(ISO3, office) of a well-known office holder: by full name, or by surname when
+    the article gives a leader's title ("President Mugabe")."""
+    from claimgraph.identity import person_name_parts
+
+    parts = person_name_parts(name)
+    if not parts:
+        return None
+    full, by_surname = people_table()
+    if len(parts) >= 2:
+        return full.get(f"{parts[0]} {parts[-1]}")
+    if role and set(role.lower().split()) & LEADER_TITLES:
+        return by_surname.get(parts[0])
+    return None
 
 
 @lru_cache(maxsize=8)
@@ -362,6 +404,10 @@ class _DocActors:
             name = known.canonical
             role = role or known.role
             country = country or known.country
+        elif country is None:
+            office = lookup_person(name, role)
+            if office is not None:
+                country, role = office[0], role or office[1]
         words = name.split()
         surname = words[-1].lower() if words else name.lower()
         # a surname alone joins the person already seen with that surname
@@ -429,7 +475,7 @@ class _DocActors:
                 self._mention(idx, ent.start_char, ent.end_char, ent.root.i)
                 continue
             place = lookup_place(ent.text)
-            if place is not None and place[1] != "demonym":
+            if place is not None and place[1] not in ("demonym", "region"):
                 self._mention(self.state(place[0]), ent.start_char, ent.end_char, ent.root.i)
             else:
                 seeded.difference_update(t.i for t in ent)
@@ -441,6 +487,9 @@ class _DocActors:
                 if not all(t.text[:1].isupper() for t in toks) or toks[0].i in seeded:
                     continue
                 place = lookup_place(toks.text)
+                if place is not None and place[1] == "region":
+                    seeded.update(t.i for t in toks)  # "New Jersey" is not the island
+                    continue
                 if place is None or not self._in_claims(toks.start_char):
                     continue
                 if _inside_any(toks.start_char, self.quotes):
@@ -452,7 +501,7 @@ class _DocActors:
             if not tok.text[:1].isupper() or _inside_any(tok.idx, self.quotes):
                 continue
             place = lookup_place(tok.text)
-            if place is None or not self._in_claims(tok.idx):
+            if place is None or place[1] == "region" or not self._in_claims(tok.idx):
                 continue
             end = tok.idx + len(tok.text)
             if place[1] != "demonym":
@@ -516,6 +565,10 @@ class _DocActors:
             return self._mention(self.state(place[0]), start, end, head.i)
         # proper name: a person unless it looks like an organisation
         name_toks = _name_tokens(head)
+        if name_toks and head.tag_ == "NNPS" and len(name_toks) == 1:
+            # "Several Democrats said", "Mainstream Republicans": a group, not a person
+            country = _country_of(toks)
+            return self._mention(self.group(head.text, country, head.lower_), start, end, head.i)
         if name_toks:
             if any(w in ORG_WORDS for w in (t.lower_ for t in name_toks)) or (
                 head.ent_type_ in ("ORG",)
@@ -713,7 +766,8 @@ def _split_title(toks: list[Token]) -> Title:
                 affiliation = f"{country_adjective(country)} {affiliation}"
         rest = rest[body_end + 1 :]
     role = " ".join(t.lower_ for t in rest if t.lower_ in ROLE_WORDS and t.lower_ not in HONORIFICS)
-    return Title(" ".join(t.text for t in name), role or None, country, affiliation)
+    full = re.sub(r"[’‘']s$", "", " ".join(t.text for t in name))
+    return Title(full, role or None, country, affiliation)
 
 
 def _sector(type_: str, role: str | None, name: str | None) -> str | None:
@@ -734,9 +788,18 @@ def _role_words(toks: Iterable[Token]) -> str:
 
 
 def _country_of(toks: Iterable[Token]) -> str | None:
-    for t in toks:
-        place = lookup_place(t.text)
+    """The country a phrase names, two-word names first ("New Jersey Gov. Chris Christie"
+    is American, not from the island of Jersey)."""
+    words = list(toks)
+    for a, b in itertools.pairwise(words):
+        place = lookup_place(f"{a.text} {b.text}")
         if place is not None:
+            return place[0]
+    for i, t in enumerate(words):
+        if i > 0 and words[i - 1].text in ("New", "North", "South", "West", "East"):
+            continue
+        place = lookup_place(t.text)
+        if place is not None and place[1] != "region":
             return place[0]
     return None
 

@@ -37,7 +37,7 @@ DOMINANCE = 3.0
 def _plain(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.replace("’", "'").lower()
+    text = text.replace("’", "'").replace("‘", "'").lower()
     text = re.sub(r"'s\b", "", text)
     return re.sub(r"[^a-z0-9' -]+", " ", text).strip()
 

