@@ -378,3 +378,21 @@ def test_a_users_actors_file_names_and_codes_actors(tmp_path: Path) -> None:
         ("Ola Nord", "person", "NOR", "GOV"),
     ]
     assert got[1].role == "harbour minister"
+
+
+def test_office_holders_get_their_country_by_name_or_title(nlp: Language) -> None:
+    doc = nlp("Opposition groups are demanding that President Mugabe abandon the land policy.")
+    mugabe = next(a for a in doc._.actors if a.name == "Mugabe")
+    assert (mugabe.type, mugabe.country) == ("person", "ZWE")
+    doc = nlp("Michael Brown said the shop was closed.")  # a surname alone is no office
+    assert [a.country for a in doc._.actors if a.type == "person"] == [None]
+
+
+def test_a_us_state_gives_the_country_but_is_no_actor(nlp: Language) -> None:
+    doc = nlp("New Jersey Gov. Chris Christie said taxes would fall.")
+    assert [(a.name, a.country) for a in doc._.actors] == [("Chris Christie", "USA")]
+
+
+def test_plural_proper_nouns_are_groups(nlp: Language) -> None:
+    who = one_speaker(nlp, "Several Democrats said the bill was dead.")
+    assert (who.name, who.type) == ("Democrats", "group")
