@@ -126,3 +126,15 @@ def test_speakers_are_typed_actors(seed_output: Any) -> None:
     assert by_name["IRNA"]["type"] == "media"
     officials = [a for a in out["actors"] if a["type"] == "group" and a["country"] == "IRN"]
     assert any("officials" in a["name"] for a in officials)
+
+
+def test_nikolenko_is_the_ukrainian_foreign_ministry_spokesperson(seed_output: Any) -> None:
+    out, _text, _gold = seed_output
+    [oleg] = [a for a in out["actors"] if a["name"] == "Oleg Nikolenko"]
+    assert (oleg["type"], oleg["role"], oleg["affiliation"], oleg["country"]) == (
+        "person",
+        "spokesperson",
+        "Ukrainian Foreign Ministry",
+        "UKR",
+    )
+    assert oleg["sector"] == "GOV"

@@ -41,6 +41,8 @@ if not Doc.has_extension("actor_registry"):
 #: Words of a title that precede a name ("Foreign Minister", "Sen.", "spokesperson").
 ROLE_WORDS = frozenset(
     """
+    republican republicans democrat democrats democratic gop independent libertarian
+    presumptive billionaire businessman businesswoman mogul tycoon
     president vice prime minister foreign defence defense interior finance deputy
     secretary general state chief spokesperson spokesman spokeswoman ambassador envoy
     senator sen. rep. representative gov. governor mayor leader chairman chairwoman
@@ -51,6 +53,8 @@ ROLE_WORDS = frozenset(
     senior first lady ministry ministry's department
     """.split()
 )
+#: Capitalised at the start of a sentence, never part of a name ("Neither Donald Trump").
+NOT_NAMES = frozenset("neither either both even only also but and or not nor".split())
 HONORIFICS = frozenset(["mr.", "mrs.", "ms.", "miss", "dr.", "sir", "dame", "lord"])
 PERSON_PRONOUNS = frozenset(["he", "him", "his", "she", "her"])
 GROUP_PRONOUNS = frozenset(["they", "them", "their", "it", "its", "we", "us", "our"])
@@ -350,10 +354,12 @@ class _DocActors:
         self.by_key: dict[tuple[str, str], int] = {}
         #: (token index, actor index) of every resolved mention, in text order.
         self.timeline: list[tuple[int, int]] = []
-        self.quotes = quote_spans(doc.text)
+        #: ``Doc.text`` joins every token on each access: read it once per document.
+        self.text = doc.text
+        self.quotes = quote_spans(self.text)
         #: Link lists and boilerplate: no actor is seeded there, no pronoun reaches there.
         self.outside = [
-            (s.start, s.end) for s in split_sections(doc.text) if s.kind not in CLAIM_SECTIONS
+            (s.start, s.end) for s in split_sections(self.text) if s.kind not in CLAIM_SECTIONS
         ]
 
     def _lookup_org(self, name: str) -> OrgEntry | None:
@@ -385,7 +391,7 @@ class _DocActors:
         actor = self.actors[idx]
         if span not in actor.mentions:
             actor.mentions.append(span)
-        alias = _strip_det(self.doc.text[start:end]).strip()
+        alias = _strip_det(self.text[start:end]).strip()
         if alias and alias.lower() not in PERSON_PRONOUNS | GROUP_PRONOUNS and len(alias) <= 80:
             actor.aliases.add(alias)
         if self._in_claims(start):
@@ -552,7 +558,7 @@ class _DocActors:
             known = self._person_by_surname(head)
             if known is not None and not _name_tokens(head)[:-1]:
                 return self._mention(known, start, end, head.i)
-        text = doc.text[start:end]
+        text = self.text[start:end]
         org = self._lookup_org(text) or _org_in(toks)
         if org is not None and org.type == "person":
             idx = self.person(org.canonical, org.role, org.country)
@@ -742,6 +748,7 @@ def _split_title(toks: list[Token]) -> Title:
     words = [t for t in toks if not t.is_punct and not t.is_space and t.pos_ != "DET"]
     # the name is the trailing run of capitalised words that are not title words
     name: list[Token] = []
+    words = [t for t in words if t.lower_ not in NOT_NAMES]
     for t in reversed(words):
         if t.text[:1].isupper() and t.lower_ not in ROLE_WORDS and lookup_place(t.text) is None:
             name.insert(0, t)

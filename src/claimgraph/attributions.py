@@ -487,7 +487,7 @@ class AttributionFinder:
                 last = max(before, key=_reach)
                 gap = text[_reach(last) : qs]
                 if last.kind in ("direct", "mixed") and (
-                    _bare(gap, 2) or _next_sentence(doc, last.cue[0], qs)
+                    _bare(gap, 2) or _next_sentence(doc, text, last.cue[0], qs)
                 ):
                     last.content.append((qs, qe))
                     covered.append((qs, qe))
@@ -506,7 +506,7 @@ class AttributionFinder:
         return found
 
 
-def _next_sentence(doc: Doc, cue_char: int, qs: int) -> bool:
+def _next_sentence(doc: Doc, text: str, cue_char: int, qs: int) -> bool:
     """True when the quotation opens the sentence right after the cue's sentence."""
     span = doc.char_span(qs, qs + 1, alignment_mode="expand")
     if span is None or span.start == 0 or span.sent.start_char != qs:
@@ -516,7 +516,7 @@ def _next_sentence(doc: Doc, cue_char: int, qs: int) -> bool:
         i -= 1
     prev = doc[i].sent
     return (
-        prev.start_char <= cue_char < prev.end_char and doc.text.count("\n", prev.end_char, qs) <= 2
+        prev.start_char <= cue_char < prev.end_char and text.count("\n", prev.end_char, qs) <= 2
     )
 
 

@@ -171,6 +171,8 @@ def event_spans(doc: Doc) -> list[EventSpan]:
 class _DocEvents:
     def __init__(self, doc: Doc, lex: dict[tuple[str, str], Trigger]) -> None:
         self.doc = doc
+        #: ``Doc.text`` joins every token on each access: read it once per document.
+        self.text = doc.text
         self.lex = lex
         self.atts: list[AttributionSpan] = attribution_spans(doc)
         self.events: list[EventSpan] = []
@@ -669,14 +671,14 @@ class _DocEvents:
         if arg.lemma_.lower() in QUANTITY_HEADS:
             of = _prep_obj(arg, "of")
             if of is not None:
-                ev.quantity = self.doc.text[arg.left_edge.idx : arg.idx + len(arg.text)]
+                ev.quantity = self.text[arg.left_edge.idx : arg.idx + len(arg.text)]
                 ev.quantity = ev.quantity.replace("“", "").replace("”", "").replace('"', "")
                 arg = of
         ev.object = _np_span(arg)
         nums = [c for c in arg.children if c.dep_ == "nummod"]
         if nums and ev.quantity is None:
             n = nums[0]
-            ev.quantity = self.doc.text[n.left_edge.idx : n.idx + len(n.text)]
+            ev.quantity = self.text[n.left_edge.idx : n.idx + len(n.text)]
 
     # -- voice, polarity, modality, time ------------------------------------------
     def attribution_at(self, char: int) -> int | None:
@@ -762,7 +764,7 @@ class _DocEvents:
     def aid_mode(self, ev: EventSpan) -> str | None:
         if ev.object is None:
             return None
-        words = {w.strip(".,").lower() for w in self.doc.text[ev.object[0] : ev.object[1]].split()}
+        words = {w.strip(".,").lower() for w in self.text[ev.object[0] : ev.object[1]].split()}
         words |= {w.rstrip("s") for w in words}
         if words & MILITARY_WORDS:
             return "military"
@@ -785,7 +787,7 @@ class _DocEvents:
         for anchor in anchors:
             found = self._time_of(anchor, sent)
             if found is not None:
-                ev.time, ev.time_text = found, self.doc.text[found[0] : found[1]]
+                ev.time, ev.time_text = found, self.text[found[0] : found[1]]
                 return
 
     def _time_of(self, anchor: Token, sent: Span) -> tuple[int, int] | None:
@@ -953,13 +955,12 @@ def _np_span(tok: Token) -> tuple[int, int]:
         if c.dep_ == "conj" and c.i > tok.i:
             keep.append(c)
             keep.extend(t for t in c.subtree if t.i < c.i)
-    start = min(t.idx for t in keep)
-    last = max(keep, key=lambda t: t.i)
-    text = tok.doc.text
-    s, e = start, last.idx + len(last.text)
-    while s < e and text[s] in "“”\"' ":
-        s += 1
-    return s, e
+    ordered = sorted(keep, key=lambda t: t.i)
+    last = ordered[-1]
+    # leading quotation marks are not part of the thing named (no Doc.text: it is rebuilt
+    # on every access)
+    first = next((t for t in ordered if t.text.strip("“”\"'")), ordered[0])
+    return first.idx, last.idx + len(last.text)
 
 
 def _right_edge_char(tok: Token) -> int:

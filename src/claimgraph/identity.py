@@ -27,7 +27,8 @@ from claimgraph.model import Actor
 
 #: Words dropped from person names before comparing them.
 HONORIFICS = frozenset(
-    "mr mrs ms miss dr sir dame lord lady sen rep gov gen col lt president prof rev".split()
+    """mr mrs ms miss dr sir dame lord lady sen rep gov gen col lt president prof rev
+    republican democrat democratic gop former neither both""".split()
 )
 #: A surname-only person joins the full-name candidate that has at least this many
 #: times the actors of the next candidate (and of a namesake, if any).
