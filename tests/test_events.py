@@ -257,3 +257,29 @@ def test_seed_article_events(nlp: Language) -> None:
     assert result["E8_day"], result
     assert result["E2_denied"], result
     assert result["E3_missiles_denied"], result
+
+
+# -- choosing the target ------------------------------------------------------------
+
+
+def test_target_takes_the_country_named_inside_its_phrase(nlp: Language) -> None:
+    # "the Taliban religious faction": the modifier names whose faction it is
+    doc = nlp("The European Union imposed sanctions on the Taliban religious faction.")
+    (ev,) = _find(doc, "SANCTION")
+    assert _country(doc, ev.target) == "AFG"
+    # "the resignation of Algerian President X": the of-phrase holds the target
+    doc = nlp("Opposition parties demanded the resignation of Algerian President Ahmed Ben Bella.")
+    (ev,) = _find(doc, "REQUEST")
+    assert _country(doc, ev.target) == "DZA"
+
+
+def test_purpose_clause_lends_its_target(nlp: Language) -> None:
+    doc = nlp("Thousands of Kurds demonstrated on Sunday calling for independence from Turkey.")
+    (ev,) = _find(doc, "PROTEST")
+    assert _country(doc, ev.target) == "TUR"
+
+
+def test_threatened_offensive_in_a_war_with_someone(nlp: Language) -> None:
+    doc = nlp("Iran threatened to launch a new offensive in its war with Iraq.")
+    (ev,) = _find(doc, "THREATEN")
+    assert _country(doc, ev.target) == "IRQ"

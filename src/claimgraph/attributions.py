@@ -515,9 +515,7 @@ def _next_sentence(doc: Doc, text: str, cue_char: int, qs: int) -> bool:
     while i > 0 and doc[i].is_space:
         i -= 1
     prev = doc[i].sent
-    return (
-        prev.start_char <= cue_char < prev.end_char and text.count("\n", prev.end_char, qs) <= 2
-    )
+    return prev.start_char <= cue_char < prev.end_char and text.count("\n", prev.end_char, qs) <= 2
 
 
 _COLON_LABELS = frozenset(

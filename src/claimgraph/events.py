@@ -211,6 +211,9 @@ class _DocEvents:
             if e is not None and e.pos == "NOUN" and tok.i not in self.by_head:
                 self.noun_event(tok, e)
         self.obligations()
+        for ev in self.events:
+            if ev.target is None:
+                self.late_target(ev)
         out = []
         for ev in self.events:
             if ev.head in self.suppressed:
@@ -248,7 +251,7 @@ class _DocEvents:
                 obj, ev.actor
             )
             if ev.target is None:
-                ev.target = self.place_target(verb, ev.actor)
+                ev.target = self.place_target(verb, ev.actor) or self.place_target(obj, ev.actor)
             self.suppressed.add(obj.i)
             self.by_head.setdefault(obj.i, ev)
             return
@@ -437,7 +440,7 @@ class _DocEvents:
         return idx
 
     def _resolve(self, tok: Token) -> int | None:
-        if tok.lower_ in ("we", "our", "us"):
+        if tok.lower_ in ("we", "our", "us") and tok.text != "US":
             state = self.pronoun_state(tok)
             if state is not None:
                 return state
@@ -575,8 +578,10 @@ class _DocEvents:
 
     def target_from(self, tok: Token, slots: Iterable[str], actor: int | None) -> int | None:
         passive = _child(tok, "nsubjpass") is not None
+        fallback: int | None = None
         for slot in slots:
             arg: Token | None = None
+            x: Token | None = None
             if slot == "dobj":
                 arg = _child(tok, "nsubjpass") if passive else _child(tok, "dobj")
             elif slot == "dobj?with":
@@ -604,9 +609,69 @@ class _DocEvents:
                 continue
             if arg is None or arg.pos_ in ("NUM",):
                 continue
-            idx = self.resolve(arg)
-            if idx is not None and idx != actor:
+            if (
+                slot == "xobj"
+                and x is not None
+                and (
+                    (nt := self.noun_target(arg, actor)) is not None
+                    or (nt := self.pp_event_target(x, actor)) is not None
+                )
+            ):
+                return nt
+            idx = self.target_arg(arg, actor)
+            if idx is None or idx == actor:
+                continue
+            if self._country(idx) is not None:
                 return idx
+            if fallback is None:
+                fallback = idx
+        return fallback
+
+    def target_arg(self, arg: Token, actor: int | None) -> int | None:
+        """A target argument's actor; where that actor has no country but a modifier or
+        an of/from/by-phrase of the argument names one ("the Taliban religious faction",
+        "inspectors of the IAEA", "the resignation of Algerian President X"), that one."""
+        idx = self.resolve(arg)
+        if idx is not None and self._country(idx) is not None:
+            return idx
+        arg = _transparent(arg)
+        cands = [t for t in arg.subtree if t.i < arg.i and t.dep_ != "det"]
+        for c in arg.children:
+            if c.dep_ == "prep" and c.lower_ in ("of", "from", "by"):
+                pobj = _child(c, "pobj")
+                if pobj is not None:
+                    cands.append(pobj)
+                    cands.extend(t for t in pobj.subtree if t.i < pobj.i)
+        for t in cands:
+            if t.pos_ == "PRON" or not (
+                t.ent_type_ in ("GPE", "NORP", "ORG", "PERSON")
+                or t.dep_ == "pobj"
+                or lookup_place(t.text) is not None
+            ):
+                continue
+            inner = self.resolve(t) if t.dep_ == "pobj" else self.resolve_plain(t)
+            if inner is not None and inner != actor and self._country(inner) is not None:
+                return inner
+        return idx
+
+    def noun_target(self, noun: Token, actor: int | None) -> int | None:
+        """ "threatened to launch an offensive against X": a nominal trigger as argument
+        passes on its own target."""
+        e = self.entry(noun)
+        if e is None or e.pos != "NOUN" or e.type.startswith("@"):
+            return None
+        return self.target_from(noun, e.target, actor) or self.place_target(noun, actor)
+
+    def pp_event_target(self, verb: Token, actor: int | None) -> int | None:
+        """ "launch an offensive in its war with Iraq", "mobilized reservists for a war
+        against Iraq": the target of an event noun in the verb's prepositional phrase."""
+        for c in verb.children:
+            if c.dep_ == "prep" and c.lower_ in ("in", "for"):
+                pobj = _child(c, "pobj")
+                if pobj is not None:
+                    t = self.noun_target(pobj, actor)
+                    if t is not None and self._country(t) is not None:
+                        return t
         return None
 
     def conjoined_subject(self, verb: Token, actor: int | None) -> int | None:
@@ -639,6 +704,20 @@ class _DocEvents:
                         if idx is not None and idx != actor and self._country(idx):
                             return idx
         return None
+
+    def late_target(self, ev: EventSpan) -> None:
+        """Once every event is built: "demonstrated ... calling for independence from
+        Iraq", "continued their hunger strike to demand the resignation of X", "mobilized
+        reservists for a war against Iraq": the target of the act it serves."""
+        tok = self.doc[ev.head]
+        host = tok if tok.pos_ in ("VERB", "AUX") else _governor(tok)
+        if host is None:
+            return
+        t = self.purpose_target(host, ev.actor)
+        if t is None or self._country(t) is None:
+            t = self.pp_event_target(host, ev.actor)
+        if t is not None and t != ev.actor and self._country(t) is not None:
+            ev.target = t
 
     def purpose_target(self, verb: Token, actor: int | None) -> int | None:
         for c in verb.children:
