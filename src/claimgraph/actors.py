@@ -487,11 +487,12 @@ class _DocActors:
                 seeded.difference_update(t.i for t in ent)
         # multi-word names the tagger missed or buried in a longer entity ("Sri Lanka",
         # "The Ivory Coast's Supreme Court", "Sierra Leonean refugees")
+        caps = [t.text[:1].isupper() for t in doc]
         for n in (3, 2):
             for i in range(len(doc) - n + 1):
-                toks = doc[i : i + n]
-                if not all(t.text[:1].isupper() for t in toks) or toks[0].i in seeded:
+                if not all(caps[i : i + n]) or i in seeded:
                     continue
+                toks = doc[i : i + n]
                 place = lookup_place(toks.text)
                 if place is not None and place[1] == "region":
                     seeded.update(t.i for t in toks)  # "New Jersey" is not the island

@@ -16,6 +16,7 @@ Two components:
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -901,7 +902,9 @@ def _kind(text: str, content: list[tuple[int, int]], quotes: Sequence[tuple[int,
 
 
 def _inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(s < pos < e - 1 for s, e in spans)
+    """``pos`` strictly inside one of ``spans`` (sorted, non-overlapping quotations)."""
+    k = bisect.bisect_left(spans, (pos, pos)) - 1
+    return k >= 0 and spans[k][0] < pos < spans[k][1] - 1
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:

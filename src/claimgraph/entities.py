@@ -171,10 +171,14 @@ class EntityStore:
         country: str | None = None,
         order: str = "statements",
         limit: int | None = None,
+        entity_id: str | None = None,
     ) -> list[EntityRow]:
         """Actors across the store with document, mention and statement counts."""
         where: list[str] = []
         params: list[Any] = []
+        if entity_id:
+            where.append("e.id = ?")
+            params.append(entity_id)
         if name:
             where.append("LOWER(e.name) LIKE ?")
             params.append(f"%{name.lower()}%")
@@ -230,7 +234,7 @@ class EntityStore:
         ):
             row = self._execute(query, (arg,)).fetchone()
             if row is not None:
-                found = [e for e in store.entities(name=None) if e.id == row[0]]
+                found: list[EntityRow] = store.entities(entity_id=str(row[0]))
                 return found[0] if found else None
         rows: list[EntityRow] = store.entities(name=name, limit=1)
         if rows:
@@ -243,8 +247,8 @@ class EntityStore:
         ).fetchone()
         if alias is None:
             return None
-        found = [e for e in store.entities() if e.id == alias[0]]
-        return found[0] if found else None
+        by_alias: list[EntityRow] = store.entities(entity_id=str(alias[0]))
+        return by_alias[0] if by_alias else None
 
     def entity_profile(self: _Executes, name: str, *, limit: int = 50) -> EntityProfile | None:
         """What an actor said, what others said about it, and what it did or suffered."""
