@@ -121,19 +121,16 @@ def to_extraction(document: Document, sdoc: Doc) -> Extraction:
             kept.append((att, section))
 
     # actors: those the kept attributions name, then the rest mentioned in claim sections
-    order: list[int] = []
+    ids: dict[int, str] = {}  # actor index -> "aN", in order of first use
     for att, _ in kept:
         for idx in (att.speaker, att.channel_actor, *att.co_speakers):
-            if idx is not None and idx not in order:
-                order.append(idx)
+            if idx is not None and idx not in ids:
+                ids[idx] = f"a{len(ids) + 1}"
     for idx, rec in enumerate(records):
-        if idx not in order and any(claim_span(s, e) for s, e in rec.mentions):
-            order.append(idx)
-    ids = {idx: f"a{n + 1}" for n, idx in enumerate(order)}
+        if idx not in ids and any(claim_span(s, e) for s, e in rec.mentions):
+            ids[idx] = f"a{len(ids) + 1}"
     # a link list's headline names actors too, but they are not this article's
-    actors = [
-        _actor(ids[idx], records[idx], text, keep=lambda s, e: claim_span(s, e)) for idx in order
-    ]
+    actors = [_actor(aid, records[idx], text, keep=claim_span) for idx, aid in ids.items()]
 
     attributions: list[Attribution] = []
     for n, (att, section) in enumerate(kept, start=1):
