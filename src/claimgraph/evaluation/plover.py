@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from claimgraph.errors import EvaluationDataError
-from claimgraph.evaluation.polnear import SupportsExtractMany
+from claimgraph.evaluation.polnear import PRF, SupportsExtractMany
 from claimgraph.model import Actor, Document, Extraction
 
 #: PLOVER 0.5b1 event names (used by the gold file) -> PLOVER 2.0 types.
@@ -238,30 +238,13 @@ class RecordScore:
 
 
 @dataclass
-class TypeScore:
+class TypeScore(PRF):
     """Per-type counts over records: tp = gold type found, fp = predicted in a record
-    of another gold type, fn = gold type not found."""
-
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
+    of another gold type, fn = gold type not found; P/R/F1 as for PolNeAR."""
 
     @property
     def support(self) -> int:
         return self.tp + self.fn
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
