@@ -396,3 +396,8 @@ def test_a_us_state_gives_the_country_but_is_no_actor(nlp: Language) -> None:
 def test_plural_proper_nouns_are_groups(nlp: Language) -> None:
     who = one_speaker(nlp, "Several Democrats said the bill was dead.")
     assert (who.name, who.type) == ("Democrats", "group")
+
+
+def test_us_in_capitals_is_the_country_not_the_pronoun(nlp: Language) -> None:
+    doc = nlp("The PRC on Tuesday demanded that the US cancel plans to sell weapons to Taiwan.")
+    assert ("United States", "USA") in [(a.name, a.country) for a in doc._.actors]

@@ -94,7 +94,7 @@ SECTOR_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
     ("REB", frozenset("rebels rebel militants insurgents separatists".split())),
     ("EDU", frozenset("university professor school".split())),
     ("BUS", frozenset("company corporation inc. firm bank ceo manufacturer".split())),
-    ("NGO", frozenset("ngo charity foundation".split())),
+    ("NGO", frozenset("ngo charity foundation forum".split())),
     (
         "GOV",
         frozenset(
@@ -549,7 +549,9 @@ class _DocActors:
         if lower in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
             target = head.head.head
             return self.resolve(target, (target.left_edge.idx, target.idx + len(target.text)))
-        if head.pos_ == "PRON" or lower in PERSON_PRONOUNS | GROUP_PRONOUNS:
+        # "US" in capitals is the country, not the pronoun "us"
+        pronoun = head.pos_ == "PRON" or lower in PERSON_PRONOUNS | GROUP_PRONOUNS
+        if pronoun and not (head.text.isupper() and len(head.text) > 1):
             idx = self._antecedent(head)
             if idx is not None:
                 self._mention(idx, start, end, head.i)
