@@ -247,15 +247,7 @@ class TypeScore(PRF):
         return self.tp + self.fn
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "support": self.support,
-            "tp": self.tp,
-            "fp": self.fp,
-            "fn": self.fn,
-            "precision": self.precision,
-            "recall": self.recall,
-            "f1": self.f1,
-        }
+        return {"support": self.support, **super().to_dict()}
 
 
 def _share(n: int, d: int) -> float:
