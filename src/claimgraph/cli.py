@@ -25,6 +25,7 @@ import functools
 import io
 import json
 import sys
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -413,9 +414,17 @@ def ingest(
             ),
         )
         where = store.url
+        started = time.perf_counter()
+        built = store.build_threads()
+        took = time.perf_counter() - started
     click.echo(
         f"stored {report.stored}, already stored {report.duplicates}, "
         f"skipped {len(report.skipped)} (database: {where})"
+    )
+    click.echo(
+        f"claims: {built['claims']} in {built['threads']} threads, {built['contested']} contested "
+        f"({built['groups']} independent stories among {built['documents']} articles; "
+        f"{took:.1f} s); see `claimgraph contested`"
     )
     for name, reason in report.skipped:
         _report_skipped(name, reason)
@@ -1087,3 +1096,20 @@ def actor_command(ctx: click.Context, name: str, db: str, limit: int, fmt: str) 
 
 def _trim_text(text: str, width: int = 160) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _register_claim_commands() -> None:
+    """The cross-article commands live in claimgraph.cli_claims (which imports helpers
+    from here, hence registration after this module is complete)."""
+    from claimgraph import cli_claims
+
+    for command in (
+        cli_claims.claims_command,
+        cli_claims.contested_command,
+        cli_claims.threads_command,
+        cli_claims.timeline_command,
+    ):
+        main.add_command(command)
+
+
+_register_claim_commands()

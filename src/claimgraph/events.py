@@ -28,6 +28,8 @@ the JSON contract of DESIGN.md.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -38,7 +40,7 @@ from spacy.tokens import Doc, Span, Token
 from claimgraph.actors import ActorRecord, lookup_place, resolve_mention
 from claimgraph.attributions import AttributionSpan, attribution_spans
 from claimgraph.ontology import HOSTILE_TYPES, Trigger, cameo_root, load_triggers
-from claimgraph.timex import normalise
+from claimgraph.timex import TimeValue, conflict_start, names_war, normalise
 
 if not Doc.has_extension("events"):
     Doc.set_extension("events", default=None)
@@ -100,10 +102,18 @@ MILITARY_WORDS = frozenset(
     "drone drones missile missiles weapon weapons arms ammunition tank tanks troops military "
     "jets aircraft artillery rockets munitions intelligence".split()
 )
+#: Heads of weapon phrases: a weapon as subject or object of "use", "launch".
+WEAPON_WORDS = frozenset(
+    "drone missile weapon rocket bomb munition shell artillery tank jet warplane aircraft "
+    "shahed kamikaze".split()
+)
 ECONOMIC_WORDS = frozenset("dollars euros money grant loan loans credit funds shillings".split())
 HUMANITARIAN_WORDS = frozenset(
     "food medical medicine humanitarian asylum shelter refugees water".split()
 )
+_MAKER = re.compile(r"(?i)(?:-made|-built|-designed|^made$|^built$|^manufactured$|^designed$)")
+#: Nouns that name a war as a point in time ("before the war", "since the invasion").
+WAR_NOUNS = frozenset("war invasion conflict offensive fighting hostilities".split())
 AIR_STRIKE = frozenset("missile air drone rocket military".split())
 
 
@@ -132,6 +142,9 @@ class EventSpan:
     head: int = -1
     #: The voice's own act ("X said Y spread insinuations"), not a proposition it reports.
     own_act: bool = False
+    #: Who makes the claim that holds the event ("the fuss made by some Western countries
+    #: that Iran provided missiles"): a second voice, inside the attribution's voice.
+    alleged_by: int | None = None
 
     def time_value(self, published: str | None) -> tuple[str | None, str] | None:
         """(ISO value, relation) of the event's time against the publication date."""
@@ -287,8 +300,39 @@ class _DocEvents:
         type_ = e.type
         if e.lemma == "strike" and obj is None:
             return
+        if e.actor == "weapon":
+            # "used drones against Ukraine", "launched missiles at Kyiv": using a weapon
+            # is an attack; "used the money", "launched a campaign" are not
+            if not (
+                self.target_from(verb, e.target, None) is not None
+                or (obj is not None and obj.lemma_.lower() in WEAPON_WORDS)
+            ):
+                return
+        if e.actor == "p:from":
+            # "bought drones from Tehran", "is getting weapons from Iran": the giver is
+            # in the from-phrase, the subject receives
+            giver = self.target_from(verb, ("p:from",), None)
+            if giver is None:
+                return
+            ev = self.add(verb, type_, mode)
+            ev.actor = giver
+            ev.target = self.actor_of_verb(verb)
+            if e.object:
+                self.set_object(ev, verb, e.object)
+            return
         ev = self.add(verb, type_, mode)
         ev.actor = self.actor_of_verb(verb)
+        subj = _child(verb, "nsubj")
+        if (
+            type_ == "ASSAULT"
+            and subj is not None
+            and subj.lemma_.lower() in WEAPON_WORDS
+            and any(_MAKER.search(t.text) for t in subj.subtree)
+        ):
+            # "Iranian-made drones struck Kyiv": the maker is not the attacker (while the
+            # "Israeli tanks" that fired are the attacker's own)
+            ev.actor = None
+            ev.object = _np_span(subj)
         ev.target = self.target_from(verb, e.target, ev.actor)
         if ev.target is None and type_ in ("AGREE", "CONSULT", "COOPERATE", "SUPPORT"):
             ev.target = self.conjoined_subject(verb, ev.actor)
@@ -444,6 +488,10 @@ class _DocEvents:
             state = self.pronoun_state(tok)
             if state is not None:
                 return state
+        if tok.lower_ in ("it", "its"):
+            speaker = self.speaking_body(tok)
+            if speaker is not None:
+                return speaker
         try:
             idx = resolve_mention(self.doc, tok)
         except (ValueError, IndexError):
@@ -469,6 +517,23 @@ class _DocEvents:
                     if inner is not None and self._country(inner) is not None:
                         return inner
         return idx
+
+    def speaking_body(self, pron: Token) -> int | None:
+        """ "Iran denied that it had supplied drones": "it" in what a state or body
+        says, in the sentence that names it as the speaker, is that speaker."""
+        att = self.attribution_at(pron.idx)
+        if att is None:
+            return None
+        a = self.atts[att]
+        if a.speaker is None or a.source is None:
+            return None
+        self._actors = self.doc._.actors or []
+        if self._actors[a.speaker].type not in ("state", "organisation", "igo", "media"):
+            return None
+        sent = pron.sent
+        if not (sent.start_char <= a.source[0] < sent.end_char):
+            return None
+        return a.speaker
 
     def pronoun_state(self, pron: Token) -> int | None:
         """ "we provided Russia ..." in a minister's quote is his state; "its forces" after
@@ -797,6 +862,8 @@ class _DocEvents:
                 modality = "hypothetical"
             if anc.lower_ in CLAIM_NOUNS and anc.i != tok.i:
                 modality = "alleged"
+                if ev.alleged_by is None:
+                    ev.alleged_by = self.claimant(anc)
                 if _falsity_after(anc):
                     negated = True
             if anc.i != tok.i and lemma in ("refuse", "decline", "fail") and dep == "xcomp":
@@ -805,6 +872,10 @@ class _DocEvents:
                 negated = True
             if self.is_cue(anc) and anc.i != tok.i:
                 break
+        if modality == "actual" and any(
+            c.dep_ == "advmod" and c.lower_ == "still" for c in tok.children
+        ):
+            modality = "continuing"  # "denied that Iran was still supplying drones"
         if ev.type in ("AGREE", "THREATEN") and ev.act_type is not None:
             modality = "actual"
         future = any(
@@ -836,6 +907,20 @@ class _DocEvents:
         if ev.type == "AID" and ev.mode is None:
             ev.mode = self.aid_mode(ev)
         self.attach_time(ev, tok)
+
+    def claimant(self, noun: Token) -> int | None:
+        """Whose claim a claim noun is: "X's claims", "claims by X", "the fuss made by X"."""
+        for c in noun.children:
+            if c.dep_ == "poss":
+                return self.resolve(c)
+        for c in noun.children:
+            if c.dep_ == "prep" and c.lower_ in ("by", "from"):
+                return self.resolve(_child(c, "pobj"))
+            if c.dep_ == "acl" and c.pos_ == "VERB":
+                agent = _child(c, "agent")
+                if agent is not None:
+                    return self.resolve(_child(agent, "pobj"))
+        return None
 
     def is_cue(self, tok: Token) -> bool:
         return any(s <= tok.idx < e for s, e in self.cues)
@@ -900,6 +985,14 @@ class _DocEvents:
                 if ends:
                     mark = next(m for m in c.children if m.dep_ == "mark")
                     return mark.idx, _right_edge_char(c)
+        # "before the war", "since the invasion": dated later from the article or the
+        # conflicts table (claimgraph.timex.anchor_conflicts)
+        for tok in (anchor, *(c for c in anchor.children if c.dep_ == "advmod")):
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ in ("before", "after", "since", "during"):
+                    obj = _child(c, "pobj")
+                    if obj is not None and obj.lemma_.lower() in WAR_NOUNS:
+                        return c.idx, _right_edge_char(c)
         _ = doc
         return None
 
@@ -955,7 +1048,11 @@ def _governor(noun: Token) -> Token | None:
             continue
         if tok.dep_ == "pobj" and tok.head.dep_ == "prep":
             prep = tok.head
-            if prep.lower_ in ("to", "on", "upon", "in", "into") and prep.head.pos_ == "VERB":
+            # "attend talks" has its own verb; "did not show up at the meeting", "arrived
+            # for talks" hang the noun on a preposition
+            if prep.lower_ in ("to", "on", "upon", "in", "into", "at", "for") and (
+                prep.head.pos_ == "VERB"
+            ):
                 return prep.head
             if prep.head.pos_ in ("NOUN",) and prep.lower_ == "of":
                 tok = prep.head
@@ -1065,12 +1162,15 @@ def events_to_dicts(
     text = sdoc.text
     published = getattr(document, "published", None)
     out: list[dict[str, Any]] = []
+    war_start = dated_war(sdoc, published)
     for ev in event_spans(sdoc):
         if not keep(*ev.trigger):
             continue
         time = None
         if ev.time is not None and ev.time_text is not None:
             tv = normalise(ev.time_text, published)
+            if tv.value is None and war_start is not None and names_war(ev.time_text):
+                tv = TimeValue(war_start, tv.relation, tv.text)
             time = {
                 "start": ev.time[0],
                 "end": ev.time[1],
@@ -1098,9 +1198,30 @@ def events_to_dicts(
                 "cameo": cameo_root(ev.type, ev.mode),
                 "act_type": ev.act_type,
                 "sentence": {"start": ev.sentence[0], "end": ev.sentence[1]},
+                "alleged_by": (
+                    actor_ids.get(ev.alleged_by) if ev.alleged_by is not None else None
+                ),
             }
         )
     return out
+
+
+def dated_war(sdoc: Doc, published: str | None) -> str | None:
+    """The start date of the war an article talks about: an invasion or war it dates
+    itself ("Moscow invaded Ukraine on Feb. 24"), else a known conflict between states
+    the article names (``data/conflicts.tsv``) that had begun by its publication."""
+    for ev in event_spans(sdoc):
+        if ev.type != "ASSAULT" or ev.time_text is None:
+            continue
+        lemma = sdoc.text[ev.trigger[0] : ev.trigger[1]].lower()
+        if ev.mode == "invasion" or lemma.startswith(("war", "invad", "invasion")):
+            tv = normalise(ev.time_text, published)
+            if tv.value and tv.relation in ("on", None) and len(tv.value) == 10:
+                return tv.value
+    countries = {
+        rec.country for rec in (sdoc._.actors or []) if rec.type == "state" and rec.country
+    }
+    return conflict_start(countries, published)
 
 
 def _text_span(text: str, span: tuple[int, int]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ import claimgraph.attributions  # registers the spaCy factories (as do the next)
 import claimgraph.events
 from claimgraph.actors import ActorRecord
 from claimgraph.attributions import AttributionSpan, attribution_spans
+from claimgraph.claims import build_claims
 from claimgraph.errors import DocumentTooLargeError, ModelNotFoundError
 from claimgraph.model import (
     CLAIM_SECTIONS,
@@ -153,13 +154,15 @@ def to_extraction(document: Document, sdoc: Doc) -> Extraction:
     position = {id(a): i for i, a in enumerate(attribution_spans(sdoc))}
     attribution_ids = {position[id(att)]: f"t{n}" for n, (att, _) in enumerate(kept, start=1)}
     events = claimgraph.events.events_to_dicts(sdoc, document, ids, attribution_ids, claim_span)
-    return Extraction(
+    extraction = Extraction(
         document=document,
         sections=[Section(s.kind, s.start, s.end) for s in sections],
         actors=actors,
         events=events,
         attributions=attributions,
     )
+    extraction.claims = build_claims(extraction, sdoc)
+    return extraction
 
 
 def _span(text: str, frags: list[tuple[int, int]]) -> TextSpan:

@@ -28,6 +28,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
+from claimgraph.claimstore import ClaimStore
 from claimgraph.entities import EntityStore, co_speakers_json
 from claimgraph.errors import StoreError
 from claimgraph.model import Document, Extraction
@@ -389,7 +390,7 @@ def open_store(url: str | Path | None = None, *, schema: str | None = None) -> S
     return store
 
 
-class Store(EntityStore):
+class Store(EntityStore, ClaimStore):
     """A connection to the ledger; use ``open_store`` to get one."""
 
     def __init__(self, backend: _Backend, url: str) -> None:
@@ -521,6 +522,7 @@ class Store(EntityStore):
             # Children first: SQLite only cascades when foreign keys are switched on,
             # which other tools opening the same file may not do.
             self._unlink_entities(doc_id)
+            self._delete_claims(doc_id)
             for table in ("events", "attributions", "mentions", "actors", "sections"):
                 self._execute(f"DELETE FROM {table} WHERE document_id = ?", (doc_id,))
             deleted = self._execute("DELETE FROM documents WHERE id = ?", (doc_id,)).rowcount
@@ -616,6 +618,7 @@ class Store(EntityStore):
                 for n, ev in enumerate(extraction.events, start=1)
             ],
         )
+        self._insert_claims(extraction, gid)
 
     # -- reading ----------------------------------------------------------------
 

@@ -247,3 +247,38 @@ def normalise(expr: str, published: str | None) -> TimeValue:
             value, default = _core(inner.group(0), base)
     relation = default if lead in (None, "in", "on", "at") else lead
     return TimeValue(value, relation, text)
+
+
+_WAR_RE = re.compile(r"(?i)\b(war|invasion|conflict|offensive|fighting|hostilities)\b")
+
+
+def names_war(expr: str) -> bool:
+    """Does a time expression date something by a war ("before the war in Ukraine")?"""
+    return _WAR_RE.search(expr) is not None and _DATE_IN_RE.search(expr) is None
+
+
+@lru_cache(maxsize=1)
+def _conflicts() -> tuple[tuple[frozenset[str], str], ...]:
+    from importlib import resources
+
+    rows = []
+    text = resources.files("claimgraph").joinpath("data/conflicts.tsv").read_text("utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#") or line.startswith("states\t"):
+            continue
+        states, start, *_ = line.split("\t")
+        rows.append((frozenset(s.strip() for s in states.split(",")), start.strip()))
+    return tuple(rows)
+
+
+def conflict_start(countries: set[str | None], published: str | None) -> str | None:
+    """Start date of the known war between states an article names, if it had begun by
+    the article's publication (an undated article gets none: it might predate it)."""
+    if not published:
+        return None
+    found = [
+        start
+        for states, start in _conflicts()
+        if len(states & countries) >= 2 and start <= published[:10]
+    ]
+    return max(found) if found else None

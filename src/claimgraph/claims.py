@@ -1,0 +1,576 @@
+"""Claims: each voice's stance towards a proposition, within one article.
+
+A proposition is what could be true or false whoever says it: an event frame (PLOVER
+type, actor, target, the class of the thing given or used) or, for a statement that
+holds no coded event, the statement's predicate with its subject and object. Polarity
+and modality stay out of the proposition, so "Iran supplied drones" and "Iran did not
+supply drones" are one proposition with two sides; that is what lets later stages
+find contested claims across articles (:mod:`claimgraph.threads`).
+
+Who takes a side is decided by the chain of voices around the sentence:
+
+- the speaker of the innermost attribution (and its co-speakers) states the
+  proposition with the attribution's stance; a denial has already negated the
+  events inside it (:mod:`claimgraph.events`), so the side is the event's polarity;
+- an outer attribution by someone else wraps it ("the agency quoted him as saying",
+  "officials said Iran had promised"): the outer voice takes the same side, or the
+  opposite side when it denies;
+- a commitment reported inside someone's statement ("officials said Iran had
+  promised to ...") is the event's modality, not a voice of its own;
+- a claim noun with an owner ("the fuss made by some Western countries that ...")
+  adds the owner as a voice that alleges the proposition;
+- the publisher's narration reports (side neutral): an article that relays a fact
+  is not a party to a dispute about it, its sources are.
+
+Sides are +1 (affirms the proposition as keyed), -1 (denies it) and 0 (reports,
+hedges or asks without taking a side). The records are plain dicts because they are
+part of the JSON contract of ``claimgraph extract``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from spacy.tokens import Doc, Token
+
+from claimgraph.model import Actor, Attribution, Extraction
+
+#: Attribution stances that take a side; the rest (hedge, question) report without one.
+SIDED_STANCES = frozenset({"affirm", "deny", "acknowledge", "allege", "promise"})
+#: Cue verbs that concede a point: stance "acknowledge" in claims (the cue lexicon
+#: files them under affirm because for attribution they are plain statements).
+ACKNOWLEDGE_CUES = frozenset(
+    "acknowledge admit concede confess confirm grant recognise recognize".split()
+)
+#: Cues of a commitment: "Iran had promised to provide", "Tehran and Kyiv had agreed".
+COMMITMENT_CUES = frozenset("promise pledge vow agree offer commit undertake".split())
+#: Event types whose mode tells different propositions apart (an invasion is not an air
+#: strike); for the others the mode is inferred too unevenly to split on.
+MODE_KEYED = frozenset({"ASSAULT"})
+#: Participants that are never a party of their own: "power stations", "infrastructure".
+THING_TYPES = frozenset({"group", "unknown"})
+#: Quantity words: small vs large, for incompatible-quantity claims.
+SMALL_QUANTITY = re.compile(
+    r"\b(small|limited|few|handful|couple|single|one|two|three|four|five|six|seven|eight|"
+    r"nine|several|modest|some)\b",
+    re.I,
+)
+LARGE_QUANTITY = re.compile(
+    r"\b(hundreds?|thousands?|dozens|many|large|huge|massive|vast|big|numerous|scores)\b",
+    re.I,
+)
+_ADDITIVE = re.compile(
+    r"^\s*,?\s*(?:in addition to|as well as|along with|together with|plus)\s+"
+    r"(?:more\s+|additional\s+|further\s+|other\s+)?((?:[\w-]+\s+){0,2}[\w-]+)",
+    re.I,
+)
+_MEASURE = re.compile(
+    r"^(?:an?\s+|the\s+)?(?:[\w-]+\s+)?(?:hundreds|thousands|dozens|scores|number|numbers|lot|lots|"
+    r"batch|batches|shipment|shipments|consignment|handful|couple|pair|fleet|supply|supplies|"
+    r"quantity|quantities|amount|delivery|deliveries|range|variety)\s+of\s+(.+)$",
+    re.I,
+)
+_STOP_WORDS = frozenset(
+    "to from for in on at after before by with and or but that which since during".split()
+)
+MEASURE_HEADS = frozenset(
+    "hundred thousand dozen score number lot batch shipment consignment handful couple "
+    "pair fleet supply quantity amount delivery".split()
+)
+#: A denial's content that only names an earlier claim ("the accusation", "any link").
+_CLAIM_REFERENCE = re.compile(
+    r"^(?:the|this|that|these|those|such|any|an?|all|his|her|their|its)?\s*"
+    r"(?:[\w.’'-]+\s+){0,3}?(?:accusations?|reports?|claims?|allegations?|account|charges?|"
+    r"story|stories|remarks?|assertions?|suggestions?|link|links|involvement|role|"
+    r"assessment|statements?|charge)\b[^,;]{0,40}$",
+    re.I,
+)
+#: How far back (characters) a denial may reach for the claim it answers.
+ANAPHOR_REACH = 700
+_WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
+#: Object words too vague to key a proposition on.
+VAGUE_OBJECTS = frozenset(
+    "it them this that these those thing things something help part kind".split()
+)
+#: Object words that do not tell one supply apart from another ("weapons" in an article
+#: about drone deliveries): left open, so the claim joins the specific thread.
+GENERIC_OBJECTS = frozenset("weapon arm equipment hardware materiel munition".split())
+#: Plain verb phrases for propositions as people read them.
+TYPE_PHRASES = {
+    "AGREE": "agreed with",
+    "CONSULT": "met",
+    "SUPPORT": "supported",
+    "CONCEDE": "made concessions to",
+    "COOPERATE": "cooperated with",
+    "AID": "supplied",
+    "RETREAT": "withdrew from",
+    "REQUEST": "asked",
+    "ACCUSE": "accused",
+    "REJECT": "rejected",
+    "THREATEN": "threatened",
+    "PROTEST": "protested against",
+    "SANCTION": "sanctioned",
+    "MOBILIZE": "mobilised against",
+    "COERCE": "coerced",
+    "ASSAULT": "attacked",
+}
+
+
+def object_class(text: str | None) -> str | None:
+    """The kind of thing an event is about, as a singular lower-case head noun:
+    "Iranian-made Shahed-136 drones" -> "drone"; "missiles and drones" -> "missile"
+    (the first conjunct: a denial that scopes over one part must not spill over)."""
+    if not text:
+        return None
+    measure = _MEASURE.match(text.strip())
+    if measure:  # "hundreds of drones", "a small number of drones": the drones
+        return object_class(measure.group(1))
+    first = re.split(r"\s*(?:,|;|\band\b|\bor\b|\bas well as\b|\bplus\b)\s*", text, maxsplit=1)[0]
+    words = _WORD.findall(first.lower())
+    if not words:
+        return None
+    head = words[-1].split("-")[-1] or words[-1]
+    if head in VAGUE_OBJECTS or singular(head) in GENERIC_OBJECTS:
+        return None
+    return singular(head)
+
+
+def singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def quantity_class(text: str | None) -> str | None:
+    """ "a small number" -> small, "hundreds" / "more than 400" -> large."""
+    if not text:
+        return None
+    digits = [int(d.replace(",", "")) for d in re.findall(r"\d[\d,]*", text)]
+    if digits:
+        return "large" if max(digits) >= 100 else "small" if max(digits) < 20 else None
+    if LARGE_QUANTITY.search(text):
+        return "large"
+    if SMALL_QUANTITY.search(text):
+        return "small"
+    return None
+
+
+def build_claims(extraction: Extraction, sdoc: Doc | None = None) -> list[dict[str, Any]]:
+    """The claims of one article: one per (voice, proposition, sentence).
+
+    ``sdoc`` (the parsed text) lets statements without an event become propositions
+    too; without it only event claims are made.
+    """
+    return _Builder(extraction, sdoc).run()
+
+
+class _Builder:
+    def __init__(self, extraction: Extraction, sdoc: Doc | None) -> None:
+        self.x = extraction
+        self.text = extraction.document.text
+        self.sdoc = sdoc
+        self.atts: dict[str, Attribution] = {a.id: a for a in extraction.attributions}
+        self.actors: dict[str, Actor] = {a.id: a for a in extraction.actors}
+        self.out: list[dict[str, Any]] = []
+        self.seen: set[tuple[Any, ...]] = set()
+
+    # -- the chain of voices --------------------------------------------------------
+    def outer(self, att: Attribution) -> list[Attribution]:
+        """Attributions whose content holds ``att`` (its cue and content), innermost first."""
+        found = [
+            o
+            for o in self.x.attributions
+            if o.id != att.id
+            and o.content.start <= att.cue.start
+            and att.content.end <= o.content.end
+            and (o.content.end - o.content.start) > (att.content.end - att.content.start)
+        ]
+        return sorted(found, key=lambda o: o.content.end - o.content.start)
+
+    def is_commitment(self, att: Attribution) -> bool:
+        cue = att.cue.text.lower().split()
+        return att.stance == "promise" or any(
+            w.rstrip("sd") in COMMITMENT_CUES or w in COMMITMENT_CUES for w in cue
+        )
+
+    def stance_of(self, att: Attribution) -> str:
+        words = {w.strip(".,").lower() for w in att.cue.text.split()}
+        stems = (
+            {w[:-1] if w.endswith("d") else w for w in words}
+            | {w[:-2] if w.endswith("ed") else w for w in words}
+            | {w[:-1] if w.endswith("s") else w for w in words}
+        )
+        if att.stance == "affirm" and stems & ACKNOWLEDGE_CUES:
+            return "acknowledge"
+        return att.stance
+
+    def voices(self, att: Attribution | None) -> Iterable[tuple[Attribution, str | None, int]]:
+        """(attribution, voice actor id, side multiplier) along the chain, innermost first."""
+        if att is None:
+            return
+        chain = [att, *self.outer(att)]
+        flip = 1
+        for n, a in enumerate(chain):
+            if n > 0 and a.stance == "deny" and chain[n - 1].stance != "deny":
+                flip = -flip
+            if n == 0 and len(chain) > 1 and self.is_commitment(a):
+                continue  # "officials said Iran had promised": the promise is the event's
+            for voice in (a.speaker, *a.co_speakers):
+                yield a, voice, flip
+
+    # -- records ----------------------------------------------------------------------
+    def run(self) -> list[dict[str, Any]]:
+        with_events: set[str] = set()
+        for ev in self.x.events:
+            if ev.get("attribution"):
+                with_events.add(ev["attribution"])
+            self.event_claims(ev)
+        if self.sdoc is not None:
+            for att in self.x.attributions:
+                if att.id not in with_events:
+                    self.statement_claims(att)
+        self.denials_of_earlier_claims(with_events)
+        return self.out
+
+    def denials_of_earlier_claims(self, with_events: set[str]) -> None:
+        """ "Iran rejected the accusation", "the Kremlin dismissed the report", "Tehran
+        and Moscow deny any link": a denial whose content only names an earlier claim
+        denies that claim's proposition. The claim it names is the latest one before
+        it, by another voice, about a specific proposition, within a few sentences."""
+        anaphors: list[tuple[int, Attribution | None, str | None, dict[str, Any]]] = []
+        for att in self.x.attributions:
+            if att.id in with_events or att.stance != "deny":
+                continue
+            if _CLAIM_REFERENCE.match(att.content.text.strip()):
+                anaphors.append((att.cue.start, att, att.speaker, {}))
+        for ev in self.x.events:
+            obj = ev.get("object") or {}
+            if ev["type"] == "REJECT" and _CLAIM_REFERENCE.match(obj.get("text", "")):
+                att = self.atts.get(ev["attribution"]) if ev.get("attribution") else None
+                anaphors.append((ev["trigger"]["start"], att, ev.get("actor"), ev))
+        if not anaphors:
+            return
+        earlier = [
+            c
+            for c in self.out
+            if c["side"] == "affirm"
+            and c["proposition"]["kind"] == "event"
+            and c["proposition"]["actor"] is not None
+            and (c["proposition"]["target"] is not None or c["proposition"]["object"] is not None)
+        ]
+        for pos, att, voice, ev in anaphors:
+            if voice is None:
+                continue
+            voices = [voice, *(att.co_speakers if att is not None and att.speaker == voice else [])]
+            before = [
+                c
+                for c in earlier
+                if c["evidence"]["start"] < pos
+                and pos - c["evidence"]["start"] < ANAPHOR_REACH
+                and c["voice"] not in voices
+            ]
+            if not before:
+                continue
+            last = max(c["evidence"]["start"] for c in before)
+            for ante in [c for c in before if c["evidence"]["start"] == last]:
+                start = ev["trigger"]["start"] if ev else att.cue.start  # type: ignore[union-attr]
+                end = ev["trigger"]["end"] if ev else att.content.end  # type: ignore[union-attr]
+                base = {
+                    "proposition": {k: v for k, v in ante["proposition"].items() if k != "text"},
+                    "polarity": "negated",
+                    "modality": "actual",
+                    "time": None,
+                    "quantity": None,
+                    "quantity_class": None,
+                    "event": ev.get("id") if ev else None,
+                    "evidence": _span(self.text, start, end),
+                    "sentence": dict(ev["sentence"])
+                    if ev
+                    else (
+                        _sentence(self.sdoc, start, end)
+                        if self.sdoc is not None
+                        else {"start": start, "end": end}
+                    ),
+                }
+                for v in voices:
+                    self.add(base, voice=v, stance="deny", side=-1, att=att)
+
+    def event_claims(self, ev: dict[str, Any]) -> None:
+        prop = self.event_proposition(ev)
+        sign = -1 if ev["polarity"] == "negated" else 1
+        if prop.pop("flip", False):
+            sign = -sign
+        hypothetical = ev["modality"] == "hypothetical"
+        att = self.atts.get(ev["attribution"]) if ev.get("attribution") else None
+        base = {
+            "proposition": prop,
+            "polarity": ev["polarity"],
+            "modality": ev["modality"],
+            "time": ev.get("time"),
+            "quantity": ev.get("quantity"),
+            "quantity_class": quantity_class(ev.get("quantity"))
+            or quantity_class(_measure_words(ev.get("object")))
+            or _quantity_after(ev.get("object")),
+            "event": ev["id"],
+            "evidence": _span(self.text, ev["trigger"]["start"], ev["trigger"]["end"]),
+            "sentence": dict(ev["sentence"]),
+        }
+        if att is None:
+            self.add(base, voice=None, stance="report", side=0, att=None)
+        else:
+            for a, voice, flip in self.voices(att):
+                stance = self.stance_of(a)
+                sided = stance in SIDED_STANCES and not hypothetical
+                self.add(
+                    base,
+                    voice=voice,
+                    stance="hedge" if hypothetical else stance,
+                    side=sign * flip if sided else 0,
+                    att=a,
+                )
+        if ev.get("alleged_by"):
+            self.add(base, voice=ev["alleged_by"], stance="allege", side=1, att=att)
+
+    def event_proposition(self, ev: dict[str, Any]) -> dict[str, Any]:
+        type_ = ev["type"]
+        obj = object_class(ev["object"]["text"]) if ev.get("object") else None
+        if ev.get("object") and obj in MEASURE_HEADS:
+            # the parser made "hundreds" the object of "supplied hundreds of drones"
+            obj = object_class(
+                _of_phrase(self.text[ev["object"]["end"] : ev["object"]["end"] + 60])
+            )
+        extra = None
+        if ev.get("object"):
+            after = self.text[ev["object"]["end"] : ev["object"]["end"] + 60]
+            m = _ADDITIVE.match(after)
+            if m:
+                extra = object_class(m.group(1))
+        prop: dict[str, Any] = {
+            "kind": "event",
+            "type": type_,
+            "mode": ev["mode"] if type_ in MODE_KEYED else None,
+            "actor": self.party(ev.get("actor")),
+            "target": self.party(ev.get("target")),
+            "object": obj,
+            "also": extra,
+        }
+        # "did not show up at the meeting" is the refusal another voice denies
+        if type_ == "CONSULT" and ev["polarity"] == "negated" and prop["actor"]:
+            prop.update(type="REJECT", mode=None, object=None, flip=True)
+        return prop
+
+    def party(self, actor_id: str | None) -> str | None:
+        """An event participant as a key part: None for things that are not parties
+        ("power stations"), else the actor id (the store files it under its entity)."""
+        if actor_id is None:
+            return None
+        actor = self.actors.get(actor_id)
+        if actor is None:
+            return None
+        if actor.type in THING_TYPES and actor.country is None:
+            return None
+        return actor_id
+
+    def statement_claims(self, att: Attribution) -> None:
+        prop = self.statement_proposition(att)
+        if prop is None:
+            return
+        negated = prop.pop("negated")
+        sign = -1 if negated else 1
+        start, end = att.content.start, att.content.end
+        base = {
+            "proposition": prop,
+            "polarity": "negated" if negated else "affirmed",
+            "modality": "actual",
+            "time": None,
+            "quantity": None,
+            "quantity_class": None,
+            "event": None,
+            "evidence": _span(self.text, start, end),
+            "sentence": _sentence(self.sdoc, start, end) if self.sdoc is not None else None,
+        }
+        for a, voice, flip in self.voices(att):
+            stance = self.stance_of(a)
+            deny = -1 if (a is att and stance == "deny") else 1
+            side = sign * flip * deny if stance in SIDED_STANCES else 0
+            self.add(base, voice=voice, stance=stance, side=side, att=a)
+
+    def statement_proposition(self, att: Attribution) -> dict[str, Any] | None:
+        """Subject, predicate and object of a reported statement's main clause, when its
+        subject is a participant of the article ("Clinton lied about the emails")."""
+        assert self.sdoc is not None
+        span = self.sdoc.char_span(att.content.start, att.content.end, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            return None
+        inside = {t.i for t in span}
+        roots = [t for t in span if t.head.i not in inside or t.head.i == t.i]
+        root = next((t for t in roots if t.pos_ in ("VERB", "AUX")), None)
+        if root is None:
+            return None
+        subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is None:
+            return None
+        subject = self.actor_at(subj)
+        if subject is None:
+            return None
+        pred = root.lemma_.lower()
+        obj_tok: Token | None = None
+        for c in root.children:
+            if c.dep_ in ("dobj", "attr", "acomp", "oprd"):
+                obj_tok = c
+                break
+        if pred == "be":
+            if obj_tok is None:
+                return None
+            pred = f"be {obj_tok.lemma_.lower()}"
+            obj_tok = None
+        obj = singular(obj_tok.lemma_.lower()) if obj_tok is not None else None
+        if obj in VAGUE_OBJECTS:
+            obj = None
+        negated = any(c.dep_ == "neg" or c.lower_ == "never" for c in root.children)
+        return {
+            "kind": "statement",
+            "type": "STATEMENT",
+            "mode": None,
+            "predicate": pred,
+            "actor": subject,
+            "target": None,
+            "object": obj,
+            "also": None,
+            "negated": negated,
+        }
+
+    def actor_at(self, tok: Token) -> str | None:
+        start, end = tok.idx, tok.idx + len(tok.text)
+        for a in self.x.actors:
+            for m in a.mentions:
+                if m.start <= start and end <= m.end:
+                    return self.party(a.id)
+        return None
+
+    def add(
+        self,
+        base: dict[str, Any],
+        *,
+        voice: str | None,
+        stance: str,
+        side: int,
+        att: Attribution | None,
+    ) -> None:
+        prop = base["proposition"]
+        key = (voice, base["event"], base["evidence"]["start"], prop["type"], prop["object"])
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        for obj in [prop["object"], prop.get("also")] if prop.get("also") else [prop["object"]]:
+            p = {k: v for k, v in prop.items() if k != "also"}
+            p["object"] = obj
+            p["text"] = self.proposition_text(p)
+            self.out.append(
+                {
+                    "id": f"c{len(self.out) + 1}",
+                    "voice": voice,
+                    "channel": att.channel if att is not None else None,
+                    "stance": stance,
+                    "side": {1: "affirm", -1: "deny"}.get(side, "neutral"),
+                    **{k: v for k, v in base.items() if k != "proposition"},
+                    "proposition": p,
+                    "attribution": att.id if att is not None else None,
+                }
+            )
+
+    def proposition_text(self, prop: dict[str, Any]) -> str:
+        def name(actor_id: str | None) -> str | None:
+            actor = self.actors.get(actor_id) if actor_id else None
+            return actor.name if actor is not None else None
+
+        return proposition_text(
+            prop["type"],
+            name(prop.get("actor")),
+            name(prop.get("target")),
+            prop.get("object"),
+            predicate=prop.get("predicate"),
+            mode=prop.get("mode"),
+        )
+
+
+def proposition_text(
+    type_: str,
+    actor: str | None,
+    target: str | None,
+    obj: str | None,
+    *,
+    predicate: str | None = None,
+    mode: str | None = None,
+) -> str:
+    """A proposition as a reader wants it: "Iran supplied drone to Russia"."""
+    who = actor or "someone"
+    if type_ == "STATEMENT":
+        words = [who, predicate or "?"]
+        if obj:
+            words.append(obj)
+        return " ".join(words)
+    verb = TYPE_PHRASES.get(type_, type_.lower())
+    if mode and type_ in MODE_KEYED:
+        verb = f"{verb} ({mode})"
+    if type_ == "AID":
+        parts = [who, verb, obj or "aid"]
+        if target:
+            parts += ["to", target]
+        return " ".join(parts)
+    if target is None and type_ in ("REJECT", "RETREAT", "PROTEST", "MOBILIZE", "AGREE"):
+        parts = [who, {"REJECT": "refused", "AGREE": "agreed"}.get(type_, verb.split()[0])]
+    else:
+        parts = [who, verb, target or "someone"]
+    if obj:
+        parts += ["(" + obj + ")"]
+    return " ".join(parts)
+
+
+def _of_phrase(after: str) -> str | None:
+    """ " of drones to Russia" -> "drones": the noun phrase an "of" opens, up to the
+    next preposition, conjunction or punctuation (at most three words)."""
+    m = re.match(r"^[ \t]+of[ \t]+", after)
+    if not m:
+        return None
+    words: list[str] = []
+    for w in re.findall(r"[\w-]+|[^\w\s]|\n", after[m.end() :]):
+        if w.lower() in _STOP_WORDS or not (w[0].isalnum()) or len(words) == 3:
+            break
+        words.append(w)
+    return " ".join(words) or None
+
+
+def _quantity_after(obj: dict[str, Any] | None) -> str | None:
+    """ "hundreds" as the whole object of "supplied hundreds of drones"."""
+    if not obj:
+        return None
+    words = obj["text"].lower().split()
+    return quantity_class(obj["text"]) if words and singular(words[-1]) in MEASURE_HEADS else None
+
+
+def _measure_words(obj: dict[str, Any] | None) -> str | None:
+    """ "hundreds of drones" -> "hundreds": the size of what was given, when the object
+    phrase carries it instead of a quantity of its own."""
+    if not obj:
+        return None
+    m = re.match(r"^\s*((?:\S+\s+){0,3}?)of\s", obj["text"])
+    return m.group(1) if m else None
+
+
+def _span(text: str, start: int, end: int) -> dict[str, Any]:
+    return {"start": start, "end": end, "text": text[start:end]}
+
+
+def _sentence(sdoc: Doc, start: int, end: int) -> dict[str, int]:
+    span = sdoc.char_span(start, max(start + 1, end), alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return {"start": start, "end": end}
+    first, last = span[0].sent, span[-1].sent
+    return {"start": first.start_char, "end": last.end_char}

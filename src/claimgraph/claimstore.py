@@ -1,0 +1,751 @@
+"""Claims in the store: saving them, building threads, and the questions analysts ask
+("what is contested", "what has Kuleba claimed", "what happened to Ukraine, in order").
+
+A mixin of :class:`claimgraph.store.Store`, like :class:`claimgraph.entities.EntityStore`.
+Threads are derived data: they are rebuilt from the claims table whenever the stored
+documents have changed since the last build (any query that needs them checks), so
+ingesting from the CLI, the API or Python leaves the ledger consistent without a
+separate step. Building takes seconds for a thousand articles.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from claimgraph.claims import proposition_text
+from claimgraph.model import Extraction
+from claimgraph.threads import ClaimRecord, build_threads, find_contests, near_duplicate_groups
+
+#: Actor types whose bodies and groups stand for their state in a proposition key.
+_COLLAPSE_TO_STATE = frozenset({"group", "unknown"})
+_STATE_SECTORS = frozenset({"GOV", "MIL"})
+
+
+class _Executes(Protocol):
+    def _execute(self, query: str, params: Sequence[Any] = ()) -> Any: ...
+
+    def _executemany(self, query: str, rows: Sequence[Sequence[Any]]) -> None: ...
+
+    def _errors(self, action: str) -> Any: ...
+
+    def count_documents(self) -> int: ...
+
+
+@dataclass
+class Voice:
+    """Who takes a side: an entity, or the publisher's own narration (id None)."""
+
+    id: str | None
+    name: str
+    type: str
+    country: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class ClaimStatement:
+    """A claim as read: who, which side, and the sentence with its offsets."""
+
+    claim: str
+    document: str
+    document_name: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    voice: Voice
+    stance: str
+    side: str
+    polarity: str
+    modality: str
+    time: str | None
+    quantity: str | None
+    start: int
+    end: int
+    text: str
+    evidence: dict[str, int]
+    thread: str | None = None
+    proposition: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["voice"] = self.voice.to_dict()
+        return out
+
+
+@dataclass
+class ThreadRow:
+    id: str
+    key: str
+    proposition: str
+    type: str
+    first_seen: str | None
+    last_seen: str | None
+    claims: int
+    documents: int
+    sources: int
+    contested: bool
+    statements: list[ClaimStatement] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["statements"] = [s.to_dict() for s in self.statements]
+        return out
+
+
+@dataclass
+class Contested:
+    thread: str
+    proposition: str
+    kind: str
+    score: float
+    affirm: list[Voice]
+    deny: list[Voice]
+    sources: dict[str, int]
+    first_seen: str | None
+    last_seen: str | None
+    statements: list[ClaimStatement]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "thread": self.thread,
+            "proposition": self.proposition,
+            "kind": self.kind,
+            "score": self.score,
+            "affirm": [v.to_dict() for v in self.affirm],
+            "deny": [v.to_dict() for v in self.deny],
+            "sources": dict(self.sources),
+            "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
+            "statements": [s.to_dict() for s in self.statements],
+        }
+
+
+@dataclass
+class TimelineItem:
+    date: str | None
+    date_source: str  # event | published
+    kind: str  # event | claim
+    thread: str | None
+    text: str
+    voice: Voice | None
+    stance: str | None
+    document: str
+    document_name: str
+    title: str | None
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["voice"] = self.voice.to_dict() if self.voice else None
+        return out
+
+
+def claim_values(
+    extraction: Extraction, gid: Callable[[str | None], str | None]
+) -> list[tuple[Any, ...]]:
+    """Rows for the claims table from an extraction's claim dicts."""
+    from claimgraph.store import time_range
+
+    rows = []
+    for c in extraction.claims:
+        prop = c["proposition"]
+        when = c.get("time") or {}
+        first, last = time_range(when.get("value"))
+        sentence = c.get("sentence") or c["evidence"]
+        rows.append(
+            (
+                gid(c["id"]),
+                extraction.document.id,
+                c["id"],
+                gid(c.get("voice")),
+                gid(c.get("channel")),
+                c["stance"],
+                {"affirm": 1, "deny": -1}.get(c["side"], 0),
+                prop["kind"],
+                prop["type"],
+                prop.get("mode"),
+                prop.get("predicate"),
+                gid(prop.get("actor")),
+                gid(prop.get("target")),
+                prop.get("object"),
+                prop["text"],
+                c["polarity"],
+                c["modality"],
+                when.get("text"),
+                when.get("value"),
+                when.get("relation"),
+                first,
+                last,
+                c.get("quantity"),
+                c.get("quantity_class"),
+                gid(c.get("attribution")),
+                gid(c.get("event")),
+                int(c["evidence"]["start"]),
+                int(c["evidence"]["end"]),
+                int(sentence["start"]),
+                int(sentence["end"]),
+            )
+        )
+    return rows
+
+
+_CLAIM_INSERT = (
+    "INSERT INTO claims (id, document_id, local_id, voice_actor_id, channel_actor_id, stance, "
+    "side, kind, type, mode, predicate, actor_id, target_id, object_class, proposition_text, "
+    "polarity, modality, time_text, time_value, time_relation, time_start, time_end, quantity, "
+    "quantity_class, attribution_id, event_id, evidence_start, evidence_end, sentence_start, "
+    "sentence_end) VALUES (" + ", ".join("?" * 30) + ")"
+)
+
+# claim rows as statements: the sentence travels, not the whole article
+_STATEMENT_SELECT = (
+    "SELECT c.id, d.id, d.name, d.title, d.outlet, d.published, ve.id, "
+    "COALESCE(ve.name, va.name), COALESCE(ve.type, va.type), COALESCE(ve.country, va.country), "
+    "c.stance, c.side, c.polarity, c.modality, c.time_value, c.quantity, c.sentence_start, "
+    "c.sentence_end, SUBSTR(d.text, c.sentence_start + 1, c.sentence_end - c.sentence_start), "
+    "c.evidence_start, c.evidence_end, tc.thread_id, c.proposition_text, c.time_relation "
+    "FROM claims c JOIN documents d ON d.id = c.document_id "
+    "LEFT JOIN actors va ON va.id = c.voice_actor_id "
+    "LEFT JOIN entities ve ON ve.id = va.entity_id "
+    "LEFT JOIN thread_claims tc ON tc.claim_id = c.id"
+)
+
+
+def _statement(row: Sequence[Any]) -> ClaimStatement:
+    (cid, doc, name, title, outlet, published, vid, vname, vtype, vcountry, stance, side,
+     polarity, modality, tvalue, quantity, s_start, s_end, text, e_start, e_end, thread,
+     prop, relation) = row  # fmt: skip
+    if vname is None:
+        voice = Voice(None, outlet or "publisher", "publisher", None)
+    else:
+        voice = Voice(vid, vname, vtype or "unknown", vcountry)
+    time = f"{relation} {tvalue}" if relation and tvalue and relation != "on" else tvalue
+    return ClaimStatement(
+        claim=cid,
+        document=doc,
+        document_name=name,
+        title=title,
+        outlet=outlet,
+        published=published,
+        voice=voice,
+        stance=stance,
+        side={1: "affirm", -1: "deny"}.get(int(side), "neutral"),
+        polarity=polarity,
+        modality=modality,
+        time=time,
+        quantity=quantity,
+        start=int(s_start),
+        end=int(s_end),
+        text=str(text or "").strip(),
+        evidence={"start": int(e_start), "end": int(e_end)},
+        thread=thread,
+        proposition=prop,
+    )
+
+
+class ClaimStore:
+    """Mixin for :class:`claimgraph.store.Store`: claims, threads, contested claims."""
+
+    # -- writing (inside the save transaction) -----------------------------------
+
+    def _insert_claims(
+        self: _Executes, extraction: Extraction, gid: Callable[[str | None], str | None]
+    ) -> None:
+        self._executemany(_CLAIM_INSERT, claim_values(extraction, gid))
+
+    def _delete_claims(self: _Executes, doc_id: str) -> None:
+        self._execute(
+            "DELETE FROM thread_claims WHERE claim_id IN "
+            "(SELECT id FROM claims WHERE document_id = ?)",
+            (doc_id,),
+        )
+        self._execute("DELETE FROM claims WHERE document_id = ?", (doc_id,))
+        self._execute("DELETE FROM document_groups WHERE document_id = ?", (doc_id,))
+        self._execute("DELETE FROM thread_builds")
+
+    # -- building threads ---------------------------------------------------------
+
+    def threads_current(self: _Executes) -> bool:
+        """Were the threads built from exactly the documents stored now?"""
+        row = self._execute(
+            "SELECT documents, claims FROM thread_builds ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return False
+        now = self._execute(
+            "SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM claims)"
+        ).fetchone()
+        return (int(row[0]), int(row[1])) == (int(now[0]), int(now[1]))
+
+    def ensure_threads(self) -> None:
+        """Build threads if documents changed since the last build (cheap check)."""
+        with self._errors("cannot check claim threads"):  # type: ignore[attr-defined]
+            current = ClaimStore.threads_current(self)  # type: ignore[arg-type]
+        if not current:
+            self.build_threads()
+
+    def build_threads(self) -> dict[str, int]:
+        """(Re)build claim threads, near-duplicate groups and contested claims from all
+        stored claims; returns counts for a progress line."""
+        with self._errors("cannot build claim threads"), self._db.transaction():  # type: ignore[attr-defined]
+            return ClaimStore._build(self)  # type: ignore[arg-type]
+
+    def _build(self: _Executes) -> dict[str, int]:
+        docs = self._execute(
+            "SELECT id, text, outlet, published FROM documents "
+            "ORDER BY (published IS NULL), published, name, id"
+        ).fetchall()
+        group_of = near_duplicate_groups([(str(d[0]), str(d[1])) for d in docs])
+        rows = self._execute(
+            "SELECT c.id, c.document_id, d.published, va.entity_id, c.side, c.type, c.mode, "
+            "c.predicate, c.object_class, c.modality, c.time_relation, c.time_start, "
+            "c.time_end, c.quantity_class, c.evidence_start, "
+            "a.type, a.country, a.sector, a.entity_id, t.type, t.country, t.sector, t.entity_id "
+            "FROM claims c JOIN documents d ON d.id = c.document_id "
+            "LEFT JOIN actors va ON va.id = c.voice_actor_id "
+            "LEFT JOIN actors a ON a.id = c.actor_id "
+            "LEFT JOIN actors t ON t.id = c.target_id"
+        ).fetchall()
+        records = [
+            ClaimRecord(
+                id=r[0],
+                document=r[1],
+                published=r[2],
+                voice=r[3],
+                side=int(r[4]),
+                type=r[5],
+                mode=r[6],
+                predicate=r[7],
+                object=r[8],
+                modality=r[9],
+                time_relation=r[10],
+                time_start=r[11],
+                time_end=r[12],
+                quantity_class=r[13],
+                position=int(r[14]),
+                actor=participant(r[15], r[16], r[17], r[18]),
+                target=participant(r[19], r[20], r[21], r[22]),
+            )
+            for r in rows
+        ]
+        threads = build_threads(records)
+        names = {
+            str(r[0]): str(r[1]) for r in self._execute("SELECT id, name FROM entities").fetchall()
+        }
+        for table in ("threads", "thread_claims", "contests", "document_groups"):
+            self._execute(f"DELETE FROM {table}")
+        self._executemany(
+            "INSERT INTO document_groups (document_id, group_id) VALUES (?, ?)",
+            sorted(group_of.items()),
+        )
+        thread_rows = []
+        link_rows: list[tuple[str, str]] = []
+        contest_rows: list[tuple[str, str, str, float, str]] = []
+        for th in threads:
+            contests = find_contests(th, group_of)
+            dates = [c.published for c in th.claims if c.published]
+            sample = th.claims[0]
+            predicate = sample.predicate if th.head.startswith("STATEMENT") else None
+            mode = th.head.split("@", 1)[0].split(":", 1)[1] or None if not predicate else None
+            text = proposition_text(
+                sample.type,
+                _name(th.actor, names),
+                _name(th.target, names),
+                th.object,
+                predicate=predicate,
+                mode=mode,
+            )
+            for contest in contests:
+                sides = {"affirm": contest.affirm, "deny": contest.deny, "claims": contest.claims}
+                contest_rows.append(
+                    (
+                        f"{th.id}:{contest.kind}",
+                        th.id,
+                        contest.kind,
+                        contest.score,
+                        json.dumps(sides),
+                    )
+                )
+            thread_rows.append(
+                (
+                    th.id,
+                    th.key,
+                    sample.type,
+                    text,
+                    min(dates) if dates else None,
+                    max(dates) if dates else None,
+                    len(th.claims),
+                    len({c.document for c in th.claims}),
+                    len({group_of.get(c.document, c.document) for c in th.claims}),
+                    1 if contests else 0,
+                )
+            )
+            link_rows.extend((c.id, th.id) for c in th.claims)
+        self._executemany(
+            "INSERT INTO threads (id, key, type, proposition, first_seen, last_seen, "
+            "claim_count, document_count, source_count, contested) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            thread_rows,
+        )
+        self._executemany(
+            "INSERT INTO contests (id, thread_id, kind, score, sides) VALUES (?, ?, ?, ?, ?)",
+            contest_rows,
+        )
+        self._executemany(
+            "INSERT INTO thread_claims (claim_id, thread_id) VALUES (?, ?)", link_rows
+        )
+        self._execute("DELETE FROM thread_builds")
+        self._execute(
+            "INSERT INTO thread_builds (id, documents, claims, built_at) VALUES (1, ?, ?, ?)",
+            (len(docs), len(rows), datetime.now(UTC).isoformat(timespec="seconds")),
+        )
+        return {
+            "documents": len(docs),
+            "claims": len(rows),
+            "threads": len(threads),
+            "contested": len(contest_rows),
+            "groups": len(set(group_of.values())),
+        }
+
+    # -- reading --------------------------------------------------------------------
+
+    def _statements(self: _Executes, where: str, params: Sequence[Any]) -> list[ClaimStatement]:
+        rows = self._execute(f"{_STATEMENT_SELECT} WHERE {where}", params).fetchall()
+        return [_statement(r) for r in rows]
+
+    def _voices(self: _Executes, keys: list[str]) -> list[Voice]:
+        if not keys:
+            return []
+        rows = self._execute(
+            f"SELECT id, name, type, country FROM entities WHERE id IN "
+            f"({', '.join('?' for _ in keys)})",
+            keys,
+        ).fetchall()
+        found = {str(r[0]): Voice(str(r[0]), str(r[1]), str(r[2]), r[3]) for r in rows}
+        return [found.get(k) or Voice(k, k.split(":", 1)[-1], "unknown", None) for k in keys]
+
+    def claim_index(self) -> list[dict[str, Any]]:
+        """Every claim's position, proposition parts and thread, for evaluations and
+        tools that align claims with text (one row per claim, no sentence text)."""
+        self.ensure_threads()
+        with self._errors("cannot list claims"):  # type: ignore[attr-defined]
+            rows = self._execute(  # type: ignore[attr-defined]
+                "SELECT c.id, c.document_id, c.evidence_start, c.evidence_end, c.type, "
+                "c.object_class, c.side, c.stance, tc.thread_id FROM claims c "
+                "LEFT JOIN thread_claims tc ON tc.claim_id = c.id "
+                "ORDER BY c.document_id, c.evidence_start, c.id"
+            ).fetchall()
+        keys = ("id", "document", "evidence_start", "evidence_end", "type", "object", "side")
+        return [
+            {**dict(zip(keys, r[:7], strict=True)), "stance": r[7], "thread": r[8]} for r in rows
+        ]
+
+    def document_groups(self) -> dict[str, str]:
+        """Document id -> its near-duplicate group (the group's earliest document)."""
+        self.ensure_threads()
+        with self._errors("cannot read document groups"):  # type: ignore[attr-defined]
+            rows = self._execute(  # type: ignore[attr-defined]
+                "SELECT document_id, group_id FROM document_groups"
+            ).fetchall()
+        return {str(r[0]): str(r[1]) for r in rows}
+
+    def count_contested(self) -> int:
+        self.ensure_threads()
+        with self._errors("cannot count contested claims"):  # type: ignore[attr-defined]
+            row = self._execute(  # type: ignore[attr-defined]
+                "SELECT COUNT(*) FROM contests"
+            ).fetchone()
+        return int(row[0])
+
+    def contested(
+        self, *, limit: int | None = None, offset: int = 0, about: str | None = None
+    ) -> list[Contested]:
+        """Contested propositions, most contested first (see ``threads.score``), each with
+        the voices on either side and the sentences that put them there. ``about`` keeps
+        propositions whose text contains it (case-insensitive)."""
+        self.ensure_threads()
+        query = (
+            "SELECT t.id, t.proposition, k.kind, k.score, k.sides, t.first_seen, t.last_seen "
+            "FROM contests k JOIN threads t ON t.id = k.thread_id"
+        )
+        params: list[Any] = []
+        if about:
+            query += " WHERE LOWER(t.proposition) LIKE ?"
+            params.append(f"%{about.lower()}%")
+        query += " ORDER BY k.score DESC, t.source_count DESC, t.first_seen, k.id"
+        query += _page(limit, offset, params)
+        with self._errors("cannot query contested claims"):  # type: ignore[attr-defined]
+            rows = self._execute(query, params).fetchall()  # type: ignore[attr-defined]
+            out = []
+            for tid, prop, kind, score, sides_json, first, last in rows:
+                sides = json.loads(sides_json)
+                ids = list(sides["claims"])
+                statements = ClaimStore._statements(
+                    self,  # type: ignore[arg-type]
+                    f"c.id IN ({', '.join('?' for _ in ids)}) ORDER BY (d.published IS NULL), "
+                    "d.published, d.name, c.evidence_start",
+                    ids,
+                )
+                # one line per voice and sentence, however many propositions it holds
+                seen: set[tuple[str, str, int]] = set()
+                unique = []
+                for st in statements:
+                    if (st.voice.name, st.document, st.start) not in seen:
+                        seen.add((st.voice.name, st.document, st.start))
+                        unique.append(st)
+                statements = unique
+                affirm = ClaimStore._voices(self, sides["affirm"])  # type: ignore[arg-type]
+                deny = ClaimStore._voices(self, sides["deny"])  # type: ignore[arg-type]
+                out.append(
+                    Contested(
+                        thread=tid,
+                        proposition=prop,
+                        kind=kind,
+                        score=float(score),
+                        affirm=affirm,
+                        deny=deny,
+                        sources={"affirm": len(affirm), "deny": len(deny)},
+                        first_seen=first,
+                        last_seen=last,
+                        statements=statements,
+                    )
+                )
+        return out
+
+    def threads(
+        self,
+        *,
+        actor: str | None = None,
+        contested: bool | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[ThreadRow]:
+        """Claim threads, most widely carried first; ``actor`` is an entity id that must
+        be the proposition's actor or target, or a voice in the thread."""
+        self.ensure_threads()
+        query = (
+            "SELECT t.id, t.key, t.proposition, t.type, t.first_seen, t.last_seen, "
+            "t.claim_count, t.document_count, t.source_count, t.contested FROM threads t"
+        )
+        where: list[str] = []
+        params: list[Any] = []
+        if contested is not None:
+            where.append("t.contested = ?")
+            params.append(1 if contested else 0)
+        if actor:
+            where.append(
+                "t.id IN (SELECT tc.thread_id FROM thread_claims tc "
+                "JOIN claims c ON c.id = tc.claim_id "
+                "LEFT JOIN actors v ON v.id = c.voice_actor_id "
+                "LEFT JOIN actors a ON a.id = c.actor_id "
+                "LEFT JOIN actors g ON g.id = c.target_id "
+                "WHERE v.entity_id = ? OR a.entity_id = ? OR g.entity_id = ?)"
+            )
+            params.extend([actor, actor, actor])
+        if where:
+            query += " WHERE " + " AND ".join(where)
+        query += " ORDER BY t.source_count DESC, t.claim_count DESC, t.first_seen, t.id"
+        query += _page(limit, offset, params)
+        with self._errors("cannot query claim threads"):  # type: ignore[attr-defined]
+            rows = self._execute(query, params).fetchall()  # type: ignore[attr-defined]
+        return [_thread_row(r) for r in rows]
+
+    def thread(self, thread_id: str) -> ThreadRow | None:
+        """One thread with every statement in it, in time order."""
+        self.ensure_threads()
+        with self._errors("cannot read claim thread"):  # type: ignore[attr-defined]
+            row = self._execute(  # type: ignore[attr-defined]
+                "SELECT id, key, proposition, type, first_seen, last_seen, claim_count, "
+                "document_count, source_count, contested FROM threads WHERE id = ?",
+                (thread_id,),
+            ).fetchone()
+            if row is None:
+                return None
+            out = _thread_row(row)
+            out.statements = ClaimStore._statements(
+                self,  # type: ignore[arg-type]
+                "tc.thread_id = ? ORDER BY (d.published IS NULL), d.published, d.name, "
+                "c.evidence_start, c.id",
+                (thread_id,),
+            )
+        return out
+
+    def claims(
+        self,
+        *,
+        by: str | None = None,
+        about: str | None = None,
+        thread: str | None = None,
+        document: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[ClaimStatement]:
+        """Claims with their thread: ``by`` the voice, ``about`` an actor or target of the
+        proposition (entity id, or a case-insensitive substring of its name)."""
+        self.ensure_threads()
+        where: list[str] = []
+        params: list[Any] = []
+        if by:
+            where.append("(va.entity_id = ? OR LOWER(COALESCE(ve.name, va.name)) LIKE ?)")
+            params.extend([by, f"%{by.lower()}%"])
+        if about:
+            where.append(
+                "c.id IN (SELECT c2.id FROM claims c2 "
+                "LEFT JOIN actors a ON a.id = c2.actor_id "
+                "LEFT JOIN actors g ON g.id = c2.target_id "
+                "LEFT JOIN entities ae ON ae.id = a.entity_id "
+                "LEFT JOIN entities ge ON ge.id = g.entity_id "
+                "WHERE a.entity_id = ? OR g.entity_id = ? OR LOWER(ae.name) LIKE ? "
+                "OR LOWER(ge.name) LIKE ? OR LOWER(a.country) = ? OR LOWER(g.country) = ?)"
+            )
+            like = f"%{about.lower()}%"
+            params.extend([about, about, like, like, about.lower(), about.lower()])
+        if thread:
+            where.append("tc.thread_id = ?")
+            params.append(thread)
+        if document:
+            where.append("(d.id = ? OR d.name = ?)")
+            params.extend([document, document])
+        clause = " AND ".join(where) if where else "1 = 1"
+        clause += " ORDER BY (d.published IS NULL), d.published, d.name, c.evidence_start, c.id"
+        clause += _page(limit, offset, params)
+        with self._errors("cannot query claims"):  # type: ignore[attr-defined]
+            return ClaimStore._statements(self, clause, params)  # type: ignore[arg-type]
+
+    def timeline(
+        self, *, actor: str | None = None, thread: str | None = None, limit: int | None = None
+    ) -> list[TimelineItem]:
+        """Events and claims in time order: the event's own time where the text gives
+        one, else the article's date. ``actor`` (entity id): its events (as actor or
+        target) and its claims; ``thread``: the thread's claims."""
+        if not actor and not thread:
+            raise ValueError("timeline needs an actor or a thread")
+        self.ensure_threads()
+        items: list[TimelineItem] = []
+        with self._errors("cannot build timeline"):  # type: ignore[attr-defined]
+            if thread:
+                for st in ClaimStore._statements(self, "tc.thread_id = ?", (thread,)):  # type: ignore[arg-type]
+                    items.append(_claim_item(st))
+            if actor:
+                for st in ClaimStore._statements(self, "va.entity_id = ?", (actor,)):  # type: ignore[arg-type]
+                    items.append(_claim_item(st))
+                rows = self._execute(  # type: ignore[attr-defined]
+                    "SELECT e.time_start, d.published, e.type, e.trigger_text, ac.name, tg.name, "
+                    "e.polarity, d.id, d.name, d.title, e.trigger_start, e.trigger_end, "
+                    "e.sentence_start, e.sentence_end "
+                    "FROM events e JOIN documents d ON d.id = e.document_id "
+                    "LEFT JOIN actors ac ON ac.id = e.actor_id "
+                    "LEFT JOIN actors tg ON tg.id = e.target_id "
+                    "WHERE ac.entity_id = ? OR tg.entity_id = ?",
+                    (actor, actor),
+                ).fetchall()
+                for r in rows:
+                    what = proposition_text(r[2], r[4], r[5], None)
+                    if r[6] == "negated":
+                        what = f"not: {what}"
+                    items.append(
+                        TimelineItem(
+                            date=r[0] or r[1],
+                            date_source="event" if r[0] else "published",
+                            kind="event",
+                            thread=None,
+                            text=f"{what} ({r[3]})",
+                            voice=None,
+                            stance=None,
+                            document=r[7],
+                            document_name=r[8],
+                            title=r[9],
+                            start=int(r[12] if r[12] is not None else r[10]),
+                            end=int(r[13] if r[13] is not None else r[11]),
+                        )
+                    )
+        items.sort(key=lambda i: (i.date is None, i.date or "", i.document_name, i.start))
+        return items[:limit] if limit is not None else items
+
+
+def participant(
+    type_: str | None, country: str | None, sector: str | None, entity: str | None
+) -> str | None:
+    """A proposition participant's key: a state's bodies, forces and unnamed groups of
+    its people act for the state ("Moscow's forces", "the Ukrainian delegation")."""
+    if type_ is None:
+        return None
+    if country and (
+        type_ == "state"
+        or type_ in _COLLAPSE_TO_STATE
+        or (type_ == "organisation" and sector in _STATE_SECTORS)
+    ):
+        return f"state:{country}"
+    if type_ in _COLLAPSE_TO_STATE and not country:
+        return None
+    return entity
+
+
+def _name(key: str | None, names: dict[str, str]) -> str | None:
+    if key is None:
+        return None
+    if key in names:
+        return names[key]
+    if key.startswith("state:"):
+        from claimgraph.actors import country_name
+
+        return country_name(key[len("state:") :])
+    return key.split(":", 2)[1] if ":" in key else key
+
+
+def _page(limit: int | None, offset: int, params: list[Any]) -> str:
+    if limit is not None and limit < 0:
+        raise ValueError("limit must not be negative")
+    if offset < 0:
+        raise ValueError("offset must not be negative")
+    sql = ""
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(int(limit))
+        if offset:
+            sql += " OFFSET ?"
+            params.append(int(offset))
+    elif offset:
+        # SQLite knows no OFFSET without LIMIT, PostgreSQL no LIMIT -1: a limit past any store
+        sql += " LIMIT ? OFFSET ?"
+        params.extend([2**62, int(offset)])
+    return sql
+
+
+def _thread_row(r: Sequence[Any]) -> ThreadRow:
+    return ThreadRow(
+        id=r[0],
+        key=r[1],
+        proposition=r[2],
+        type=r[3],
+        first_seen=r[4],
+        last_seen=r[5],
+        claims=int(r[6]),
+        documents=int(r[7]),
+        sources=int(r[8]),
+        contested=bool(r[9]),
+    )
+
+
+def _claim_item(st: ClaimStatement) -> TimelineItem:
+    return TimelineItem(
+        date=st.published,
+        date_source="published",
+        kind="claim",
+        thread=st.thread,
+        text=f"{st.voice.name} ({st.side}): {st.proposition}",
+        voice=st.voice,
+        stance=st.stance,
+        document=st.document,
+        document_name=st.document_name,
+        title=st.title,
+        start=st.start,
+        end=st.end,
+    )

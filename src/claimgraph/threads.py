@@ -1,0 +1,380 @@
+"""Claims across articles: claim threads, near-duplicate articles, contested claims.
+
+This is the cross-document stage. It works on plain records (``ClaimRecord``) so it
+can be tested without a database; :mod:`claimgraph.claimstore` feeds it from the
+store and saves what it finds.
+
+- **Threads.** Claims gather by proposition key: (type, mode, actor, target, object)
+  for events, (predicate, subject, object) for statements, participants as entities
+  (a state's bodies and unnamed groups of its people count as the state). A key with
+  a gap ("someone attacked someone with drones") joins the most specific compatible
+  thread of the same article; across articles only a key with at least two parts
+  known may join another, so a vague claim never glues two stories together.
+- **Independent sources.** Articles whose texts share most of their word 5-grams are
+  one story republished (a wire report on ten sites is one source); a thread's
+  ``sources`` counts such groups, not articles.
+- **Contested.** A thread is contested when one voice affirms and a different voice
+  denies it for overlapping times, or when different voices affirming it give
+  incompatible qualifiers: times that cannot overlap ("before the war" vs "after
+  the invasion"), or a small vs a large quantity. Times come from the event's
+  normalised time; without one, an actual event is dated before publication, a
+  continuing one from publication on, and a promised or alleged one is open.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+#: Share of sampled word 5-grams two articles must share to count as one story.
+NEAR_DUPLICATE_JACCARD = 0.5
+#: Keep one 5-gram in this many (by hash) when comparing articles: fast, and still
+#: dozens of samples for a short article.
+SHINGLE_SAMPLE = 4
+MIN_DATE, MAX_DATE = "0000-01-01", "9999-12-31"
+#: Statement predicates that say too little to be a proposition ("Trump said he said").
+VAGUE_PREDICATES = frozenset(
+    "say tell be have do go get make think believe know want see come take add ask "
+    "call mean need try seem look feel hope expect like".split()
+)
+
+
+#: Voices that are not parties to a dispute: unresolved phrases ("percent", "message").
+def _party(voice: str | None) -> bool:
+    return voice is not None and not voice.startswith("unknown:")
+
+
+OPEN_MODALITIES = frozenset({"promised", "agreed", "intended", "alleged", "hypothetical"})
+
+
+@dataclass
+class ClaimRecord:
+    """One stored claim with its participants already resolved to entity keys."""
+
+    id: str
+    document: str
+    published: str | None
+    voice: str | None  # entity key of the voice; None: the publisher
+    side: int
+    type: str
+    mode: str | None
+    predicate: str | None
+    actor: str | None  # entity key
+    target: str | None
+    object: str | None
+    modality: str
+    time_relation: str | None = None
+    time_start: str | None = None
+    time_end: str | None = None
+    quantity_class: str | None = None
+    position: int = 0
+
+    def key_parts(self) -> tuple[str, str | None, str | None, str | None]:
+        head = f"{self.type}:{self.predicate or self.mode or ''}"
+        return head, self.actor, self.target, self.object
+
+
+@dataclass
+class Thread:
+    id: str
+    key: str
+    head: str
+    actor: str | None
+    target: str | None
+    object: str | None
+    claims: list[ClaimRecord] = field(default_factory=list)
+
+
+@dataclass
+class Contest:
+    kind: str  # polarity | time | quantity
+    affirm: list[str]  # voice entity keys, first appearance first
+    deny: list[str]
+    claims: list[str]  # ids of the claims that make the sides
+    score: float = 0.0
+
+
+# -- near-duplicate articles ---------------------------------------------------------
+
+_TOKEN = re.compile(r"\w+")
+
+
+def shingles(text: str, n: int = 5, sample: int = SHINGLE_SAMPLE) -> set[int]:
+    """Hashes of a sample of the text's word n-grams (lower case, punctuation dropped)."""
+    words = _TOKEN.findall(text.lower())
+    out: set[int] = set()
+    for i in range(max(0, len(words) - n + 1)):
+        h = zlib.crc32(" ".join(words[i : i + n]).encode())
+        if h % sample == 0:
+            out.add(h)
+    return out
+
+
+def near_duplicate_groups(
+    docs: Sequence[tuple[str, str]], threshold: float = NEAR_DUPLICATE_JACCARD
+) -> dict[str, str]:
+    """Document id -> group id (the group's first document in the given order), joining
+    articles whose sampled 5-gram sets have Jaccard similarity >= ``threshold``.
+
+    Candidates come from an inverted index over the samples, so unrelated articles are
+    never compared; linear in practice.
+    """
+    sets = {doc_id: shingles(text) for doc_id, text in docs}
+    index: dict[int, list[str]] = defaultdict(list)
+    parent = {doc_id: doc_id for doc_id, _ in docs}
+    order = {doc_id: n for n, (doc_id, _) in enumerate(docs)}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for doc_id, _ in docs:
+        mine = sets[doc_id]
+        shared: dict[str, int] = defaultdict(int)
+        for h in mine:
+            for other in index[h]:
+                shared[other] += 1
+            index[h].append(doc_id)
+        for other, n in shared.items():
+            union = len(mine) + len(sets[other]) - n
+            if union and n / union >= threshold:
+                a, b = find(doc_id), find(other)
+                if a != b:
+                    keep, drop = (a, b) if order[a] < order[b] else (b, a)
+                    parent[drop] = keep
+    return {doc_id: find(doc_id) for doc_id, _ in docs}
+
+
+# -- threads ---------------------------------------------------------------------------
+
+
+def _compatible(
+    a: tuple[str, str | None, str | None, str | None],
+    b: tuple[str, str | None, str | None, str | None],
+) -> bool:
+    if a[0] != b[0]:
+        return False
+    return all(x is None or y is None or x == y for x, y in zip(a[1:], b[1:], strict=True))
+
+
+def _known(k: tuple[str, str | None, str | None, str | None]) -> int:
+    return sum(p is not None for p in k[1:])
+
+
+def _merge(
+    a: tuple[str, str | None, str | None, str | None],
+    b: tuple[str, str | None, str | None, str | None],
+) -> tuple[str, str | None, str | None, str | None]:
+    return (a[0], a[1] or b[1], a[2] or b[2], a[3] or b[3])
+
+
+def key_string(k: tuple[str, str | None, str | None, str | None]) -> str:
+    return "|".join(p or "*" for p in k)
+
+
+def build_threads(claims: Iterable[ClaimRecord]) -> list[Thread]:
+    """Gather claims into threads (see the module docstring for the rules).
+
+    Deterministic: the same claims in any order give the same threads and ids.
+    """
+    by_doc: dict[str, dict[tuple[str, str | None, str | None, str | None], list[ClaimRecord]]]
+    by_doc = defaultdict(lambda: defaultdict(list))
+    for c in claims:
+        if c.type != "STATEMENT" and c.actor is None and c.target is None and c.object is None:
+            continue  # "someone supplied something": nothing to hold on to
+        if c.type == "STATEMENT" and (c.actor is None or c.predicate in VAGUE_PREDICATES):
+            continue
+        by_doc[c.document][c.key_parts()].append(c)
+
+    # 1. within an article: a key with gaps joins the most specific compatible key
+    doc_clusters: list[tuple[tuple[str, str | None, str | None, str | None], list[ClaimRecord]]]
+    doc_clusters = []
+    for doc in sorted(by_doc):
+        groups = by_doc[doc]
+        clusters: list[list[Any]] = []  # [key, claims]
+        for k in sorted(groups, key=lambda k: (-_known(k), -len(groups[k]), key_string(k))):
+            best = None
+            for cl in clusters:
+                if _compatible(cl[0], k) and (
+                    best is None or _overlap(cl[0], k) > _overlap(best[0], k)
+                ):
+                    best = cl
+            if best is not None and _known(k) >= 1:
+                best[0] = _merge(best[0], k)
+                best[1].extend(groups[k])
+            else:
+                clusters.append([k, list(groups[k])])
+        for key, members in clusters:
+            if not key[0].startswith("STATEMENT") and _known(key) < 2:
+                # "the United States asked someone": too vague to be the same proposition
+                # as another article's; it stays a thread of this article
+                key = (f"{key[0]}@{doc}", key[1], key[2], key[3])
+            doc_clusters.append((key, members))
+
+    # 2. across articles: equal keys join; a key with one gap (two parts known) joins the
+    # largest compatible complete key
+    by_key: dict[tuple[str, str | None, str | None, str | None], list[ClaimRecord]]
+    by_key = defaultdict(list)
+    for k, cs in doc_clusters:
+        by_key[k].extend(cs)
+    full = sorted(
+        (k for k in by_key if _known(k) == 3 or k[0].startswith("STATEMENT")),
+        key=lambda k: (-len(by_key[k]), key_string(k)),
+    )
+    for k in sorted(by_key, key=key_string):
+        if k in full or _known(k) < 2:
+            continue
+        target = next((f for f in full if _compatible(f, k)), None)
+        if target is not None:
+            by_key[target].extend(by_key.pop(k))
+
+    threads: list[Thread] = []
+    for k, cs in by_key.items():
+        cs.sort(key=lambda c: (c.published or MAX_DATE, c.document, c.position, c.id))
+        ks = key_string(k)
+        tid = "th" + format(zlib.crc32(ks.encode()), "08x")
+        threads.append(Thread(tid, ks, k[0], k[1], k[2], k[3], cs))
+    threads.sort(key=lambda t: (t.claims[0].published or MAX_DATE, t.key))
+    return threads
+
+
+def _overlap(
+    a: tuple[str, str | None, str | None, str | None],
+    b: tuple[str, str | None, str | None, str | None],
+) -> tuple[int, int]:
+    same = sum(x is not None and x == y for x, y in zip(a[1:], b[1:], strict=True))
+    return same, _known(a)
+
+
+# -- contested -------------------------------------------------------------------------
+
+
+def _next_day(day: str) -> str:
+    try:
+        return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+    except ValueError:
+        return day
+
+
+def interval(c: ClaimRecord) -> tuple[str, str]:
+    """When the claim says it happened, as [lo, hi) ISO dates."""
+    if c.time_start or c.time_end:
+        lo, hi = c.time_start or c.time_end or MIN_DATE, c.time_end or c.time_start or MAX_DATE
+        rel = (c.time_relation or "").lower()
+        if rel == "before":
+            return MIN_DATE, lo
+        if rel in ("after", "since"):
+            return _next_day(hi), MAX_DATE
+        return lo, _next_day(hi)
+    if c.modality == "continuing":
+        return (c.published or MIN_DATE), MAX_DATE
+    if c.modality in OPEN_MODALITIES or c.published is None:
+        return MIN_DATE, MAX_DATE
+    return MIN_DATE, c.published
+
+
+def _overlaps(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    return max(a[0], b[0]) < min(a[1], b[1])
+
+
+def find_contests(thread: Thread, group_of: dict[str, str] | None = None) -> list[Contest]:
+    """The ways the voices of a thread contradict each other, at most one per kind;
+    ``group_of`` maps documents to their near-duplicate group, so republished copies
+    count once when ranking."""
+    voiced = [c for c in thread.claims if _party(c.voice) and c.side != 0]
+    pos = [c for c in voiced if c.side > 0]
+    neg = [c for c in voiced if c.side < 0]
+    candidates: list[tuple[str, list[tuple[ClaimRecord, ClaimRecord]]]] = []
+    candidates.append(
+        (
+            "polarity",
+            [
+                (a, b)
+                for a in pos
+                for b in neg
+                if a.voice != b.voice and _overlaps(interval(a), interval(b))
+            ],
+        )
+    )
+    timed = [
+        (a, b)
+        for i, a in enumerate(pos)
+        for b in pos[i + 1 :]
+        if a.voice != b.voice
+        and ({a.time_relation, b.time_relation} & {"before", "after", "since"})
+        and not _overlaps(interval(a), interval(b))
+    ]
+    # side A: the earlier time, side B: the later one
+    candidates.append(("time", [(a, b) if interval(a) < interval(b) else (b, a) for a, b in timed]))
+    sized = [
+        (a, b)
+        for i, a in enumerate(pos)
+        for b in pos[i + 1 :]
+        if a.voice != b.voice
+        and {a.quantity_class, b.quantity_class} == {"small", "large"}
+        and _overlaps(interval(a), interval(b))
+    ]
+    # side A: the smaller figure, side B: the larger one
+    candidates.append(
+        ("quantity", [(a, b) if a.quantity_class == "small" else (b, a) for a, b in sized])
+    )
+    groups = group_of or {}
+    outlets = len({groups.get(c.document, c.document) for c in thread.claims})
+    first: dict[str | None, int] = {}
+    for c in voiced:
+        first.setdefault(c.voice, c.side)
+    out = []
+    for kind, pairs in candidates:
+        affirm: list[str] = []
+        deny: list[str] = []
+        used: list[str] = []
+        for a, b in pairs:
+            for side, c in ((affirm, a), (deny, b)):
+                assert c.voice is not None
+                if c.voice not in side:
+                    side.append(c.voice)
+                if c.id not in used:
+                    used.append(c.id)
+        if kind == "polarity":
+            # a voice on both sides (it said both) stays where it spoke first
+            affirm, deny = (
+                [v for v in affirm if not (v in deny and first[v] < 0)],
+                [v for v in deny if not (v in affirm and first[v] > 0)],
+            )
+        else:
+            # a voice can't stand against itself: it stays on the side it took first
+            both = set(affirm) & set(deny)
+            affirm = [v for v in affirm if v not in both or _first_side(pairs, v) == 0]
+            deny = [v for v in deny if v not in both or _first_side(pairs, v) == 1]
+        # the sentences that put each voice on its side, not those it left
+        used = [c.id for a, b in pairs for c, side in ((a, affirm), (b, deny)) if c.voice in side]
+        used = list(dict.fromkeys(used))
+        if affirm and deny:
+            out.append(Contest(kind, affirm, deny, used, score(len(affirm), len(deny), outlets)))
+    return out
+
+
+def _first_side(pairs: list[tuple[ClaimRecord, ClaimRecord]], voice: str) -> int:
+    """0 when ``voice``'s earliest claim among the pairs is on side A, else 1."""
+    claims = sorted(
+        (
+            (c.published or MAX_DATE, c.position, n)
+            for a, b in pairs
+            for n, c in enumerate((a, b))
+            if c.voice == voice
+        )
+    )
+    return claims[0][2] if claims else 0
+
+
+def score(affirm: int, deny: int, outlets: int) -> float:
+    """Rank: the weaker side's count weighs most (one lone denial of a claim many make
+    is less of a dispute than two camps), then both sides, then how widely it is carried."""
+    return 2.0 * min(affirm, deny) + affirm + deny + 0.1 * max(outlets - 1, 0)
