@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 from spacy.tokens import Doc, Token
@@ -134,7 +136,22 @@ def object_class(text: str | None) -> str | None:
     head = words[-1].split("-")[-1] or words[-1]
     if head in VAGUE_OBJECTS or singular(head) in GENERIC_OBJECTS:
         return None
-    return singular(head)
+    word = singular(head)
+    return _object_classes().get(word, word)
+
+
+@lru_cache(maxsize=1)
+def _object_classes() -> dict[str, str]:
+    """Head noun -> its class, from ``data/object_classes.tsv``."""
+    text = resources.files("claimgraph").joinpath("data/object_classes.tsv").read_text("utf-8")
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#") or line.startswith("class\t"):
+            continue
+        name, _, words = line.partition("\t")
+        for w in words.split():
+            out[w.strip().lower()] = name.strip()
+    return out
 
 
 def singular(word: str) -> str:
@@ -243,28 +260,34 @@ class _Builder:
         and Moscow deny any link": a denial whose content only names an earlier claim
         denies that claim's proposition. The claim it names is the latest one before
         it, by another voice, about a specific proposition, within a few sentences."""
-        anaphors: list[tuple[int, Attribution | None, str | None, dict[str, Any]]] = []
-        for att in self.x.attributions:
-            if att.id in with_events or att.stance != "deny":
+        # (start, end, attribution, voice, event): where the denial is and who makes it
+        anaphors: list[tuple[int, int, Attribution | None, str | None, dict[str, Any]]] = []
+        for a in self.x.attributions:
+            if a.id in with_events or a.stance != "deny":
                 continue
-            if _CLAIM_REFERENCE.match(att.content.text.strip()):
-                anaphors.append((att.cue.start, att, att.speaker, {}))
+            if _CLAIM_REFERENCE.match(a.content.text.strip()):
+                anaphors.append((a.cue.start, a.content.end, a, a.speaker, {}))
         for ev in self.x.events:
             obj = ev.get("object") or {}
             if ev["type"] == "REJECT" and _CLAIM_REFERENCE.match(obj.get("text", "")):
-                att = self.atts.get(ev["attribution"]) if ev.get("attribution") else None
-                anaphors.append((ev["trigger"]["start"], att, ev.get("actor"), ev))
+                owner = self.atts.get(ev["attribution"]) if ev.get("attribution") else None
+                trig = ev["trigger"]
+                anaphors.append((trig["start"], trig["end"], owner, ev.get("actor"), ev))
         if not anaphors:
             return
         earlier = [
             c
             for c in self.out
             if c["side"] == "affirm"
-            and c["proposition"]["kind"] == "event"
+            and c["voice"] is not None
             and c["proposition"]["actor"] is not None
-            and (c["proposition"]["target"] is not None or c["proposition"]["object"] is not None)
+            and (
+                c["proposition"]["kind"] == "statement"
+                or c["proposition"]["target"] is not None
+                or c["proposition"]["object"] is not None
+            )
         ]
-        for pos, att, voice, ev in anaphors:
+        for pos, end, att, voice, ev in anaphors:
             if voice is None:
                 continue
             voices = [voice, *(att.co_speakers if att is not None and att.speaker == voice else [])]
@@ -277,10 +300,13 @@ class _Builder:
             ]
             if not before:
                 continue
+            # people deny what they are accused of: prefer claims about the denier's side
+            before = [c for c in before if self.same_side(c["proposition"]["actor"], voices)]
+            if not before:
+                continue  # a denial of something said about others: too loose to link
             last = max(c["evidence"]["start"] for c in before)
             for ante in [c for c in before if c["evidence"]["start"] == last]:
-                start = ev["trigger"]["start"] if ev else att.cue.start  # type: ignore[union-attr]
-                end = ev["trigger"]["end"] if ev else att.content.end  # type: ignore[union-attr]
+                start = pos
                 base = {
                     "proposition": {k: v for k, v in ante["proposition"].items() if k != "text"},
                     "polarity": "negated",
@@ -299,7 +325,14 @@ class _Builder:
                     ),
                 }
                 for v in voices:
-                    self.add(base, voice=v, stance="deny", side=-1, att=att)
+                    self.add(
+                        base,
+                        voice=v,
+                        stance="deny",
+                        side=-1,
+                        att=att,
+                        responds_to=ante["voice"],
+                    )
 
     def event_claims(self, ev: dict[str, Any]) -> None:
         prop = self.event_proposition(ev)
@@ -326,13 +359,20 @@ class _Builder:
         else:
             for a, voice, flip in self.voices(att):
                 stance = self.stance_of(a)
-                sided = stance in SIDED_STANCES and not hypothetical
+                # "asked for documents that Russia used drones": the speaker reports a
+                # claim without taking it up; only a denial of it takes a side
+                reported = ev.get("in_claim") and stance != "deny"
+                sided = stance in SIDED_STANCES and not hypothetical and not reported
+                if reported:
+                    stance = "report"
                 self.add(
                     base,
                     voice=voice,
                     stance="hedge" if hypothetical else stance,
                     side=sign * flip if sided else 0,
                     att=a,
+                    # "dismissed Sanders' accusations that ...": an answer to Sanders
+                    responds_to=ev.get("alleged_by") if stance == "deny" else None,
                 )
         if ev.get("alleged_by"):
             self.add(base, voice=ev["alleged_by"], stance="allege", side=1, att=att)
@@ -340,6 +380,8 @@ class _Builder:
     def event_proposition(self, ev: dict[str, Any]) -> dict[str, Any]:
         type_ = ev["type"]
         obj = object_class(ev["object"]["text"]) if ev.get("object") else None
+        if ev.get("object") and self.names_participant(ev["object"]):
+            obj = None  # "give Russia up to several hundred drones" parsed with Russia as object
         if ev.get("object") and obj in MEASURE_HEADS:
             # the parser made "hundreds" the object of "supplied hundreds of drones"
             obj = object_class(
@@ -364,6 +406,42 @@ class _Builder:
         if type_ == "CONSULT" and ev["polarity"] == "negated" and prop["actor"]:
             prop.update(type="REJECT", mode=None, object=None, flip=True)
         return prop
+
+    def names_participant(self, span: dict[str, Any]) -> bool:
+        """Does an object span only name an actor ("Russia"), not a thing?"""
+        for a in self.x.actors:
+            for m in a.mentions:
+                if m.start <= span["start"] and span["end"] <= m.end:
+                    return True
+        return False
+
+    def same_side(self, actor_id: str | None, voices: list[str]) -> bool:
+        """Is the proposition's actor one of the voices, or the voice's own side: its
+        state (a state's voice and its bodies), or the person a campaign or office is
+        named after ("the Trump campaign" answers for Trump)?"""
+        actor = self.actors.get(actor_id) if actor_id else None
+        if actor is None:
+            return False
+        for v in voices:
+            voice = self.actors.get(v)
+            if voice is None:
+                continue
+            if v == actor_id:
+                return True
+            if (
+                voice.type in ("state", "organisation", "igo", "group")
+                and actor.type in ("state", "organisation", "igo", "group")
+                and voice.country is not None
+                and voice.country == actor.country
+            ):
+                return True
+            if actor.type == "person" and voice.type != "person":
+                surname = actor.name.split()[-1].lower()
+                if surname in voice.name.lower().replace("’s", "").replace("'s", "").split():
+                    return True
+            if voice.type == "person" and actor.type == "state" and voice.country == actor.country:
+                return True  # a minister answers for the state's acts
+        return False
 
     def party(self, actor_id: str | None) -> str | None:
         """An event participant as a key part: None for things that are not parties
@@ -462,6 +540,7 @@ class _Builder:
         stance: str,
         side: int,
         att: Attribution | None,
+        responds_to: str | None = None,
     ) -> None:
         prop = base["proposition"]
         key = (voice, base["event"], base["evidence"]["start"], prop["type"], prop["object"])
@@ -482,6 +561,8 @@ class _Builder:
                     **{k: v for k, v in base.items() if k != "proposition"},
                     "proposition": p,
                     "attribution": att.id if att is not None else None,
+                    #: the voice whose claim this one answers ("denied the accusation")
+                    "responds_to": responds_to,
                 }
             )
 

@@ -10,6 +10,7 @@ separate step. Building takes seconds for a thousand articles.
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -17,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from claimgraph.claims import proposition_text
+from claimgraph.identity import TITLE_WORDS
 from claimgraph.model import Extraction
 from claimgraph.threads import ClaimRecord, build_threads, find_contests, near_duplicate_groups
 
@@ -110,12 +112,15 @@ class Contested:
     first_seen: str | None
     last_seen: str | None
     statements: list[ClaimStatement]
+    #: rebuttal | named | separate: how directly the two sides answer each other
+    strength: str = "separate"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "thread": self.thread,
             "proposition": self.proposition,
             "kind": self.kind,
+            "strength": self.strength,
             "score": self.score,
             "affirm": [v.to_dict() for v in self.affirm],
             "deny": [v.to_dict() for v in self.deny],
@@ -166,6 +171,7 @@ def claim_values(
                 c["id"],
                 gid(c.get("voice")),
                 gid(c.get("channel")),
+                gid(c.get("responds_to")),
                 c["stance"],
                 {"affirm": 1, "deny": -1}.get(c["side"], 0),
                 prop["kind"],
@@ -197,11 +203,12 @@ def claim_values(
 
 
 _CLAIM_INSERT = (
-    "INSERT INTO claims (id, document_id, local_id, voice_actor_id, channel_actor_id, stance, "
+    "INSERT INTO claims (id, document_id, local_id, voice_actor_id, channel_actor_id, "
+    "responds_to_actor_id, stance, "
     "side, kind, type, mode, predicate, actor_id, target_id, object_class, proposition_text, "
     "polarity, modality, time_text, time_value, time_relation, time_start, time_end, quantity, "
     "quantity_class, attribution_id, event_id, evidence_start, evidence_end, sentence_start, "
-    "sentence_end) VALUES (" + ", ".join("?" * 30) + ")"
+    "sentence_end) VALUES (" + ", ".join("?" * 31) + ")"
 )
 
 # claim rows as statements: the sentence travels, not the whole article
@@ -305,33 +312,40 @@ class ClaimStore:
         group_of = near_duplicate_groups([(str(d[0]), str(d[1])) for d in docs])
         rows = self._execute(
             "SELECT c.id, c.document_id, d.published, va.entity_id, c.side, c.type, c.mode, "
+            "va.name, va.type, va.country, ra.entity_id, "
             "c.predicate, c.object_class, c.modality, c.time_relation, c.time_start, "
-            "c.time_end, c.quantity_class, c.evidence_start, "
+            "c.time_end, c.quantity_class, c.evidence_start, c.sentence_start, c.sentence_end, "
             "a.type, a.country, a.sector, a.entity_id, t.type, t.country, t.sector, t.entity_id "
             "FROM claims c JOIN documents d ON d.id = c.document_id "
             "LEFT JOIN actors va ON va.id = c.voice_actor_id "
+            "LEFT JOIN actors ra ON ra.id = c.responds_to_actor_id "
             "LEFT JOIN actors a ON a.id = c.actor_id "
             "LEFT JOIN actors t ON t.id = c.target_id"
         ).fetchall()
+        named = _names_by_document(self)
         records = [
             ClaimRecord(
                 id=r[0],
                 document=r[1],
                 published=r[2],
                 voice=r[3],
+                voice_named=named_voice(r[7], r[8], r[9]),
+                voice_country=r[9],
+                responds_to=r[10],
                 side=int(r[4]),
                 type=r[5],
                 mode=r[6],
-                predicate=r[7],
-                object=r[8],
-                modality=r[9],
-                time_relation=r[10],
-                time_start=r[11],
-                time_end=r[12],
-                quantity_class=r[13],
-                position=int(r[14]),
-                actor=participant(r[15], r[16], r[17], r[18]),
-                target=participant(r[19], r[20], r[21], r[22]),
+                predicate=r[11],
+                object=r[12],
+                modality=r[13],
+                time_relation=r[14],
+                time_start=r[15],
+                time_end=r[16],
+                quantity_class=r[17],
+                position=int(r[18]),
+                addressed=_named_between(named.get(r[1], []), int(r[19]), int(r[20])),
+                actor=participant(r[21], r[22], r[23], r[24]),
+                target=participant(r[25], r[26], r[27], r[28]),
             )
             for r in rows
         ]
@@ -363,7 +377,12 @@ class ClaimStore:
                 mode=mode,
             )
             for contest in contests:
-                sides = {"affirm": contest.affirm, "deny": contest.deny, "claims": contest.claims}
+                sides = {
+                    "affirm": contest.affirm,
+                    "deny": contest.deny,
+                    "claims": contest.claims,
+                    "strength": contest.strength,
+                }
                 contest_rows.append(
                     (
                         f"{th.id}:{contest.kind}",
@@ -515,6 +534,7 @@ class ClaimStore:
                         first_seen=first,
                         last_seen=last,
                         statements=statements,
+                        strength=sides.get("strength", "separate"),
                     )
                 )
         return out
@@ -668,6 +688,57 @@ class ClaimStore:
                     )
         items.sort(key=lambda i: (i.date is None, i.date or "", i.document_name, i.start))
         return items[:limit] if limit is not None else items
+
+
+def _names_by_document(store: _Executes) -> dict[str, list[tuple[int, str]]]:
+    """Document id -> (offset, entity key) of every actor mention, sorted by offset."""
+    out: dict[str, list[tuple[int, str]]] = {}
+    rows = store._execute(
+        "SELECT m.document_id, m.start_char, a.entity_id, m.text FROM mentions m "
+        "JOIN actors a ON a.id = m.actor_id WHERE a.entity_id IS NOT NULL"
+    ).fetchall()
+    for doc, start, entity, text in rows:
+        if str(text).lower() in _PRONOUNS:
+            continue  # "they", "we": resolved, but not named
+        out.setdefault(str(doc), []).append((int(start), str(entity)))
+    for mentions in out.values():
+        mentions.sort()
+    return out
+
+
+def _named_between(mentions: list[tuple[int, str]], start: int, end: int) -> frozenset[str]:
+    lo = bisect.bisect_left(mentions, (start, ""))
+    hi = bisect.bisect_left(mentions, (end, ""))
+    return frozenset(entity for _, entity in mentions[lo:hi])
+
+
+def named_voice(name: str | None, type_: str | None, country: str | None) -> bool:
+    """Can a reader hold this voice to what it said? States, bodies, outlets and named
+    people can; "critics", "others", "a Florida senator" cannot."""
+    if name is None or type_ is None:
+        return False
+    if type_ in ("state", "igo", "media"):
+        return True
+    words = [w.strip(".,") for w in name.replace("’", "'").split() if w[:1].isalpha()]
+    if not words:
+        return False
+    first, last = words[0], words[-1]
+    if type_ == "person":
+        # a name ends with a capitalised surname; a description with a role noun
+        return last[:1].isupper() and last.lower() not in TITLE_WORDS
+    if first.lower() in _NOT_A_NAME:
+        return False
+    return country is not None or first[:1].isupper()
+
+
+_PRONOUNS = frozenset(
+    "he him his she her hers it its they them their theirs we us our ours i me my you your".split()
+)
+#: Capitalised at the start of a sentence, but not the name of a group or body.
+_NOT_A_NAME = frozenset(
+    "others some many most several these those his her their its our my your critics "
+    "sources officials analysts experts".split()
+)
 
 
 def participant(

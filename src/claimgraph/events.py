@@ -29,7 +29,6 @@ the JSON contract of DESIGN.md.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -84,7 +83,8 @@ FALSITY = frozenset(
 #: Nouns that hold someone else's claim ("this fuss ... that Iran has provided ...").
 CLAIM_NOUNS = frozenset(
     "fuss claim claims allegation allegations accusation accusations report reports rumour "
-    "rumor rumours rumors suggestion suggestions insinuation insinuations assertion".split()
+    "rumor rumours rumors suggestion suggestions insinuation insinuations assertion "
+    "documents evidence proof".split()
 )
 FUTURE_AUX = frozenset(["will", "would", "shall", "'ll", "wo"])
 NEGATIONS = frozenset(["not", "n't", "never", "no"])
@@ -112,6 +112,10 @@ HUMANITARIAN_WORDS = frozenset(
     "food medical medicine humanitarian asylum shelter refugees water".split()
 )
 _MAKER = re.compile(r"(?i)(?:-made|-built|-designed|^made$|^built$|^manufactured$|^designed$)")
+#: Verbs whose refusal is a refusal to speak, not to act ("declined to say").
+UNSAID_VERBS = frozenset(
+    "say comment confirm elaborate disclose specify reveal detail discuss speculate".split()
+)
 #: Nouns that name a war as a point in time ("before the war", "since the invasion").
 WAR_NOUNS = frozenset("war invasion conflict offensive fighting hostilities".split())
 AIR_STRIKE = frozenset("missile air drone rocket military".split())
@@ -145,6 +149,8 @@ class EventSpan:
     #: Who makes the claim that holds the event ("the fuss made by some Western countries
     #: that Iran provided missiles"): a second voice, inside the attribution's voice.
     alleged_by: int | None = None
+    #: Inside a claim noun ("the fuss ... that", "documents that"): reported, not asserted.
+    in_claim: bool = False
 
     def time_value(self, published: str | None) -> tuple[str | None, str] | None:
         """(ISO value, relation) of the event's time against the publication date."""
@@ -300,14 +306,13 @@ class _DocEvents:
         type_ = e.type
         if e.lemma == "strike" and obj is None:
             return
-        if e.actor == "weapon":
-            # "used drones against Ukraine", "launched missiles at Kyiv": using a weapon
-            # is an attack; "used the money", "launched a campaign" are not
-            if not (
-                self.target_from(verb, e.target, None) is not None
-                or (obj is not None and obj.lemma_.lower() in WEAPON_WORDS)
-            ):
-                return
+        # "used drones against Ukraine", "launched missiles at Kyiv": using a weapon is an
+        # attack; "used the money", "launched a campaign" are not
+        if e.actor == "weapon" and not (
+            self.target_from(verb, e.target, None) is not None
+            or (obj is not None and obj.lemma_.lower() in WEAPON_WORDS)
+        ):
+            return
         if e.actor == "p:from":
             # "bought drones from Tehran", "is getting weapons from Iran": the giver is
             # in the from-phrase, the subject receives
@@ -342,6 +347,13 @@ class _DocEvents:
             ev.target = self.purpose_target(verb, ev.actor)
         if e.object:
             self.set_object(ev, verb, e.object)
+        if ev.actor is None and type_ == "AID" and ev.object is not None:
+            # "Iranian instructors had been sent to Crimea": the sender is their state
+            span = self.doc.char_span(*ev.object, alignment_mode="expand")
+            for t in span or []:
+                if t.dep_ == "amod" and t.ent_type_ in ("NORP", "GPE") and "-" not in t.text:
+                    ev.actor = self.resolve(t)
+                    break
         if (
             ev.type in ("REJECT",)
             and e.lemma in ("refuse", "decline")
@@ -368,6 +380,15 @@ class _DocEvents:
         act_type = act_entry.type if act_entry is not None else None
         if act_type is not None and act_type.startswith("@"):
             act_type = None
+        recipient = _child(verb, "dative")
+        if act_type is None and comp is None and obj is not None and recipient is not None:
+            # "had promised Moscow more drones": a promise to give a thing is a promised AID
+            gift = self.add(obj, "AID", None)
+            gift.actor = self.actor_of_verb(verb)
+            gift.target = self.resolve(recipient)
+            gift.object = _np_span(obj)
+            gift.quantity = None
+            act_type = "AID"
         type_ = "THREATEN" if act_type in HOSTILE_TYPES else "AGREE"
         ev = self.add(verb, type_, None)
         ev.act_type = act_type
@@ -695,7 +716,10 @@ class _DocEvents:
     def target_arg(self, arg: Token, actor: int | None) -> int | None:
         """A target argument's actor; where that actor has no country but a modifier or
         an of/from/by-phrase of the argument names one ("the Taliban religious faction",
-        "inspectors of the IAEA", "the resignation of Algerian President X"), that one."""
+        "inspectors of the IAEA", "the resignation of Algerian President X"), that one.
+        A weapon is never a target: "fighting with drones bought from Tehran"."""
+        if arg.lemma_.lower() in WEAPON_WORDS:
+            return None
         idx = self.resolve(arg)
         if idx is not None and self._country(idx) is not None:
             return idx
@@ -843,12 +867,21 @@ class _DocEvents:
             ev.target = None
         # modality and polarity from the chain of heads up to the clause's verb
         negated = _negated(tok)
-        if tok.pos_ in ("NOUN", "PROPN") and (gov := _governor(tok)) is not None:
-            negated = negated or _negated(gov)  # "did not sign the deal"
+        if (
+            tok.pos_ in ("NOUN", "PROPN")
+            and tok.dep_ not in ("nsubj", "nsubjpass")
+            and (gov := _governor(tok)) is not None
+        ):
+            # "did not sign the deal"; but "the cooperation was not directed against
+            # anyone" denies something of the cooperation, not the cooperation
+            negated = negated or _negated(gov)
         modality = "actual"
         chain = list(_head_chain(tok))
+        below: Token = tok
         for anc, dep in chain:
             lemma = anc.lemma_.lower()
+            # "declined to say how many drones Iran had shipped": the refusal is to speak
+            speaks, below = below.lemma_.lower() in UNSAID_VERBS, anc
             if (
                 anc.i != tok.i
                 and lemma in COMMIT_MODALITY
@@ -862,11 +895,17 @@ class _DocEvents:
                 modality = "hypothetical"
             if anc.lower_ in CLAIM_NOUNS and anc.i != tok.i:
                 modality = "alleged"
+                ev.in_claim = True
                 if ev.alleged_by is None:
                     ev.alleged_by = self.claimant(anc)
                 if _falsity_after(anc):
                     negated = True
-            if anc.i != tok.i and lemma in ("refuse", "decline", "fail") and dep == "xcomp":
+            if (
+                anc.i != tok.i
+                and lemma in ("refuse", "decline", "fail")
+                and dep == "xcomp"
+                and not speaks
+            ):
                 negated = True
             if anc.i != tok.i and dep == "xcomp" and _negated(anc):
                 negated = True
@@ -1198,9 +1237,8 @@ def events_to_dicts(
                 "cameo": cameo_root(ev.type, ev.mode),
                 "act_type": ev.act_type,
                 "sentence": {"start": ev.sentence[0], "end": ev.sentence[1]},
-                "alleged_by": (
-                    actor_ids.get(ev.alleged_by) if ev.alleged_by is not None else None
-                ),
+                "in_claim": ev.in_claim,
+                "alleged_by": (actor_ids.get(ev.alleged_by) if ev.alleged_by is not None else None),
             }
         )
     return out

@@ -43,12 +43,39 @@ def _plain(text: str) -> str:
     return re.sub(r"[^a-z0-9' -]+", " ", text).strip()
 
 
+#: Words of a title or a description that articles put before a name ("National
+#: Committee Chair Debbie Wasserman Schultz", "Florida Sen. Marco Rubio", "Secretary of
+#: State John Kerry"): everything up to the last of them is not the name.
+TITLE_WORDS = frozenset(
+    """chair chairman chairwoman committee national secretary state senator governor
+    minister foreign defense defence prime vice spokesman spokeswoman spokesperson
+    representative speaker leader mayor judge director chief ambassador general candidate
+    presidential nominee frontrunner front-runner house senate majority minority campaign
+    manager adviser advisor aide attorney justice officer commander congressman
+    congresswoman assemblyman assemblywoman businessman businesswoman billionaire host
+    anchor analyst strategist of the u.s us american""".split()
+)
+US_STATES = frozenset(
+    """alabama alaska arizona arkansas california colorado connecticut delaware florida
+    georgia hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland
+    massachusetts michigan minnesota mississippi missouri montana nebraska nevada
+    ohio oklahoma oregon pennsylvania rhode tennessee texas utah vermont virginia
+    washington wisconsin wyoming""".split()
+)
+
+
 def person_name_parts(name: str) -> list[str]:
-    """Name words without honorifics, initials or punctuation ("Donald J. Trump" ->
-    ["donald", "trump"])."""
+    """Name words without honorifics, titles, initials or punctuation ("Donald J. Trump"
+    -> ["donald", "trump"]; "Florida Sen. Marco Rubio" -> ["marco", "rubio"])."""
     words = [w.strip(".'-") for w in _plain(name).replace("-", " - ").split()]
     words = [w for w in words if w and w != "-"]
     words = [w for w in words if w not in HONORIFICS and len(w) > 1]
+    last_title = max(
+        (i for i, w in enumerate(words) if w in TITLE_WORDS or w in US_STATES), default=-1
+    )
+    # keep at least the surname: "Mitch McConnell" is never a title
+    if 0 <= last_title < len(words) - 1:
+        words = words[last_title + 1 :]
     return words
 
 

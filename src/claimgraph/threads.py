@@ -44,9 +44,10 @@ VAGUE_PREDICATES = frozenset(
 )
 
 
-#: Voices that are not parties to a dispute: unresolved phrases ("percent", "message").
-def _party(voice: str | None) -> bool:
-    return voice is not None and not voice.startswith("unknown:")
+def _party(c: ClaimRecord) -> bool:
+    """Voices that are parties to a dispute: not the publisher, not an unresolved phrase
+    ("percent", "message"), not an unnamed description ("critics", "a Florida senator")."""
+    return c.voice is not None and not c.voice.startswith("unknown:") and c.voice_named
 
 
 OPEN_MODALITIES = frozenset({"promised", "agreed", "intended", "alleged", "hypothetical"})
@@ -73,6 +74,22 @@ class ClaimRecord:
     time_end: str | None = None
     quantity_class: str | None = None
     position: int = 0
+    #: Entity keys named in the claim's sentence: whom the speaker answers.
+    addressed: frozenset[str] = frozenset()
+    #: Is the voice someone a reader can hold to it (a named person, a state, a body,
+    #: "Iranian officials") rather than "critics" or "a Florida senator"?
+    voice_named: bool = True
+    #: Entity key of the voice whose claim this one answers ("denied the accusation").
+    responds_to: str | None = None
+    voice_country: str | None = None
+
+    def grounded(self) -> bool:
+        """Is the proposition's actor named where the claim is made (or the voice itself,
+        or its state: "we provided ...")? A "they" resolved to a state is not enough to
+        set two articles against each other."""
+        if self.actor is None or self.actor == self.voice or self.actor in self.addressed:
+            return True
+        return self.voice_country is not None and self.actor == f"state:{self.voice_country}"
 
     def key_parts(self) -> tuple[str, str | None, str | None, str | None]:
         head = f"{self.type}:{self.predicate or self.mode or ''}"
@@ -97,6 +114,9 @@ class Contest:
     deny: list[str]
     claims: list[str]  # ids of the claims that make the sides
     score: float = 0.0
+    #: "rebuttal": one side answers the other's claim ("dismissed X's accusation");
+    #: "named": one names the other; "separate": they only say opposite things
+    strength: str = "separate"
 
 
 # -- near-duplicate articles ---------------------------------------------------------
@@ -191,6 +211,8 @@ def build_threads(claims: Iterable[ClaimRecord]) -> list[Thread]:
             continue  # "someone supplied something": nothing to hold on to
         if c.type == "STATEMENT" and (c.actor is None or c.predicate in VAGUE_PREDICATES):
             continue
+        if c.actor is not None and c.actor == c.target:
+            continue  # "Trump protested against Trump": a misread, not a proposition
         by_doc[c.document][c.key_parts()].append(c)
 
     # 1. within an article: a key with gaps joins the most specific compatible key
@@ -288,9 +310,10 @@ def find_contests(thread: Thread, group_of: dict[str, str] | None = None) -> lis
     """The ways the voices of a thread contradict each other, at most one per kind;
     ``group_of`` maps documents to their near-duplicate group, so republished copies
     count once when ranking."""
-    voiced = [c for c in thread.claims if _party(c.voice) and c.side != 0]
+    voiced = [c for c in thread.claims if _party(c) and c.side != 0]
     pos = [c for c in voiced if c.side > 0]
     neg = [c for c in voiced if c.side < 0]
+    vague = "@" in thread.head
     candidates: list[tuple[str, list[tuple[ClaimRecord, ClaimRecord]]]] = []
     candidates.append(
         (
@@ -299,20 +322,27 @@ def find_contests(thread: Thread, group_of: dict[str, str] | None = None) -> lis
                 (a, b)
                 for a in pos
                 for b in neg
-                if a.voice != b.voice and _overlaps(interval(a), interval(b))
+                if a.voice != b.voice
+                and _overlaps(interval(a), interval(b))
+                # a vague proposition ("Ukraine refused") is only disputed when one
+                # voice answers the other by name
+                and (not vague or _answers(a, b))
             ],
         )
     )
+    # "only before the war" against "since the summer" / "keeps supplying": one side
+    # bounds it before a date, the other puts it after; repeated acts that are simply
+    # dated differently ("since September", "on Monday") do not contradict each other
     timed = [
         (a, b)
-        for i, a in enumerate(pos)
-        for b in pos[i + 1 :]
+        for a in pos
+        for b in pos
         if a.voice != b.voice
-        and ({a.time_relation, b.time_relation} & {"before", "after", "since"})
+        and a.time_relation == "before"
+        and (b.time_relation in ("after", "since", "on", "during") or b.modality == "continuing")
         and not _overlaps(interval(a), interval(b))
     ]
-    # side A: the earlier time, side B: the later one
-    candidates.append(("time", [(a, b) if interval(a) < interval(b) else (b, a) for a, b in timed]))
+    candidates.append(("time", timed))
     sized = [
         (a, b)
         for i, a in enumerate(pos)
@@ -327,6 +357,9 @@ def find_contests(thread: Thread, group_of: dict[str, str] | None = None) -> lis
     )
     groups = group_of or {}
     outlets = len({groups.get(c.document, c.document) for c in thread.claims})
+    specific = (
+        0 if vague else sum(p is not None for p in (thread.actor, thread.target, thread.object))
+    )
     first: dict[str | None, int] = {}
     for c in voiced:
         first.setdefault(c.voice, c.side)
@@ -357,8 +390,44 @@ def find_contests(thread: Thread, group_of: dict[str, str] | None = None) -> lis
         used = [c.id for a, b in pairs for c, side in ((a, affirm), (b, deny)) if c.voice in side]
         used = list(dict.fromkeys(used))
         if affirm and deny:
-            out.append(Contest(kind, affirm, deny, used, score(len(affirm), len(deny), outlets)))
+            pairs = [(a, b) for a, b in pairs if a.voice in affirm and b.voice in deny]
+            # opposite claims that do not answer each other must each name who acted
+            pairs = [
+                (a, b)
+                for a, b in pairs
+                if _rebuts(a, b) or _answers(a, b) or (a.grounded() and b.grounded())
+            ]
+            affirm = [v for v in affirm if any(a.voice == v for a, _ in pairs)]
+            deny = [v for v in deny if any(b.voice == v for _, b in pairs)]
+            used = [c for c in used if any(c in (a.id, b.id) for a, b in pairs)]
+        if affirm and deny and pairs:
+            strength = (
+                "rebuttal"
+                if any(_rebuts(a, b) for a, b in pairs)
+                else "named"
+                if any(_answers(a, b) for a, b in pairs)
+                else "separate"
+            )
+            total = score(len(affirm), len(deny), outlets, specific) + STRENGTH_BONUS[strength]
+            out.append(Contest(kind, affirm, deny, used, total, strength))
     return out
+
+
+#: How much a direct exchange adds to a dispute's rank: a denial that answers the
+#: other side's claim is the surest sign that two voices really disagree.
+STRENGTH_BONUS = {"rebuttal": 4.0, "named": 2.0, "separate": 0.0}
+
+
+def _rebuts(a: ClaimRecord, b: ClaimRecord) -> bool:
+    return (a.responds_to is not None and a.responds_to == b.voice) or (
+        b.responds_to is not None and b.responds_to == a.voice
+    )
+
+
+def _answers(a: ClaimRecord, b: ClaimRecord) -> bool:
+    return (a.voice is not None and a.voice in b.addressed) or (
+        b.voice is not None and b.voice in a.addressed
+    )
 
 
 def _first_side(pairs: list[tuple[ClaimRecord, ClaimRecord]], voice: str) -> int:
@@ -374,7 +443,8 @@ def _first_side(pairs: list[tuple[ClaimRecord, ClaimRecord]], voice: str) -> int
     return claims[0][2] if claims else 0
 
 
-def score(affirm: int, deny: int, outlets: int) -> float:
+def score(affirm: int, deny: int, outlets: int, specific: int = 0) -> float:
     """Rank: the weaker side's count weighs most (one lone denial of a claim many make
-    is less of a dispute than two camps), then both sides, then how widely it is carried."""
-    return 2.0 * min(affirm, deny) + affirm + deny + 0.1 * max(outlets - 1, 0)
+    is less of a dispute than two camps), then both sides, then how widely it is carried
+    (independent stories) and how specific the proposition is (actor, target, object)."""
+    return 2.0 * min(affirm, deny) + affirm + deny + 0.5 * max(outlets - 1, 0) + 0.1 * specific

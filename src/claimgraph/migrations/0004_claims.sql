@@ -20,6 +20,8 @@ CREATE TABLE claims (
     local_id TEXT NOT NULL,
     voice_actor_id TEXT REFERENCES actors (id),
     channel_actor_id TEXT REFERENCES actors (id),
+    -- the voice whose claim this one answers ("Iran rejected the accusation")
+    responds_to_actor_id TEXT REFERENCES actors (id),
     stance TEXT NOT NULL,
     side INTEGER NOT NULL,
     kind TEXT NOT NULL,
