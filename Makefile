@@ -16,18 +16,22 @@ DEMO_DB ?= demo.db
 EXAMPLES ?= examples/
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 PY_OK := import sys; raise SystemExit(0 if sys.version_info >= (3, 11) else 1)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install demo test lint bench eval lock clean distclean
+.PHONY: help venv install demo serve test lint bench bench-api eval lock clean distclean
 
 help:
 	@echo "make demo       set up .venv (if needed), ingest the examples/ articles into $(DEMO_DB), list statements"
+	@echo "make serve      web interface and REST API over $(DEMO_DB) at http://$(HOST):$(PORT)/"
 	@echo "make test       set up .venv (if needed), run lint, then pytest over tests/"
 	@echo "make lint       ruff check + mypy"
 	@echo "make bench      benchmark 'claimgraph extract' against spaCy nlp.pipe on PolNeAR dev"
 	@echo "                (add BENCH_ARGS='--write docs/benchmarks.md' to record the results)"
+	@echo "make bench-api  REST API latency on a store of >= 1,000 articles (benchmarks/bench_api.py)"
 	@echo "make eval       claimgraph eval polnear $(SHARED)/eval/polnear/dev"
 	@echo "make lock       regenerate requirements.lock from the current .venv"
 	@echo "make clean      remove demo db, caches and build output (keeps .venv)"
@@ -60,6 +64,12 @@ demo: $(STAMP)
 	rm -f "$(DEMO_DB)" "$(DEMO_DB)-journal" "$(DEMO_DB)-wal" "$(DEMO_DB)-shm"
 	"$(BIN)/claimgraph" ingest $(EXAMPLES) --db "$(DEMO_DB)"
 	"$(BIN)/claimgraph" statements --db "$(DEMO_DB)"
+	@echo ""
+	@echo "Web interface: run 'make serve' (or '$(BIN)/claimgraph serve --db $(DEMO_DB)')"
+	@echo "and open http://$(HOST):$(PORT)/ - the contested claims are one click from the home page."
+
+serve: $(STAMP)
+	"$(BIN)/claimgraph" serve --db "$(DEMO_DB)" --host "$(HOST)" --port "$(PORT)"
 
 lint: $(STAMP)
 	"$(BIN)/ruff" check .
@@ -70,6 +80,9 @@ test: lint
 
 bench: $(STAMP)
 	"$(BIN)/python" benchmarks/bench_extract.py --shared "$(SHARED)" $(BENCH_ARGS)
+
+bench-api: $(STAMP)
+	"$(BIN)/python" benchmarks/bench_api.py --shared "$(SHARED)" $(BENCH_ARGS)
 
 eval: $(STAMP)
 	"$(BIN)/claimgraph" eval polnear "$(SHARED)/eval/polnear/dev"
@@ -84,7 +97,7 @@ lock: $(STAMP)
 
 clean:
 	rm -f "$(DEMO_DB)" "$(DEMO_DB)-journal" "$(DEMO_DB)-wal" "$(DEMO_DB)-shm"
-	rm -rf build dist src/*.egg-info .mypy_cache .ruff_cache .pytest_cache
+	rm -rf build dist src/*.egg-info .mypy_cache .ruff_cache .pytest_cache test-artifacts
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean

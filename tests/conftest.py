@@ -73,3 +73,18 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'claimgraph.db'}"
     url: str = request.getfixturevalue("pg_schema_url")
     return url
+
+
+# --- web tests: the example articles in a real SQLite store, ingested once --------
+
+
+@pytest.fixture(scope="session")
+def examples_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """URL of a SQLite store holding examples/ ingested with the real pipeline (shared by
+    the web tests; they may add articles but never remove any)."""
+    from claimgraph.batch import ingest_paths
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'examples.db'}"
+    report = ingest_paths(Path(__file__).resolve().parents[1] / "examples", url, workers=1)
+    assert report.stored > 0 and not report.skipped, report.skipped
+    return url

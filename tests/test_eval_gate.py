@@ -1,4 +1,5 @@
-"""Accuracy gate: PolNeAR dev and PLOVER dev scores may not fall below pinned floors.
+"""Accuracy gate: PolNeAR dev, PLOVER dev and the claims story set may not fall below
+pinned floors.
 
 Floors sit just under the scores last measured (``claimgraph eval polnear
 ../shared/eval/polnear/dev``; see docs/evaluation.md). When a change raises a score,
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from claimgraph.evaluation.claims import ClaimsReport, evaluate_claims
 from claimgraph.evaluation.plover import PloverReport, evaluate_plover
 from claimgraph.evaluation.polnear import PolnearReport, evaluate
 from claimgraph.pipeline import Extractor
@@ -85,3 +87,39 @@ def test_plover_floor(plover_report: PloverReport, measure: str) -> None:
     value = getattr(plover_report, measure)
     score = value() if callable(value) else value
     assert score >= PLOVER_FLOORS[measure], plover_report.format_table()
+
+
+# --------------------------------------------------------------------------- claims
+
+#: Multi-article claims floors on the bundled story set (examples/, with its hand-made
+#: gold examples/gold/story.gold.json), measured 2026-11-28 (docs/evaluation.md). The
+#: set ships in the repository, so this gate runs on every machine.
+CLAIMS_FLOORS = {
+    "contested_precision": 1.0,
+    "contested_recall": 1.0,
+    "bcubed_precision": 0.93,
+    "bcubed_recall": 0.17,
+    "covered_precision": 0.85,
+    "covered_recall": 0.52,
+    "duplicates_f1": 1.0,
+}
+
+
+@pytest.fixture(scope="module")
+def claims_report() -> ClaimsReport:
+    root = Path(__file__).resolve().parents[1]
+    return evaluate_claims(root / "examples" / "gold" / "story.gold.json", base=root)
+
+
+@pytest.mark.parametrize("measure", sorted(CLAIMS_FLOORS))
+def test_claims_floor(claims_report: ClaimsReport, measure: str) -> None:
+    values = {
+        "contested_precision": claims_report.contested.precision,
+        "contested_recall": claims_report.contested.recall,
+        "bcubed_precision": claims_report.bcubed.precision,
+        "bcubed_recall": claims_report.bcubed.recall,
+        "covered_precision": claims_report.bcubed_covered.precision,
+        "covered_recall": claims_report.bcubed_covered.recall,
+        "duplicates_f1": claims_report.duplicates.f1,
+    }
+    assert values[measure] >= CLAIMS_FLOORS[measure], claims_report.format_table()

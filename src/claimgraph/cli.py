@@ -1113,3 +1113,8 @@ def _register_claim_commands() -> None:
 
 
 _register_claim_commands()
+
+# The web layer (claimgraph.web) brings its own command; FastAPI loads only when it runs.
+from claimgraph.web.cli import serve as _serve_command  # noqa: E402
+
+main.add_command(_serve_command, name="serve")

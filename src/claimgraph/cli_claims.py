@@ -8,11 +8,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from claimgraph.cli import _clean, _db_option, _json_line, _Out, _stdout_console, _trim
+from claimgraph.cli import (
+    _clean,
+    _db_option,
+    _json_line,
+    _Out,
+    _stdout_console,
+    _trim,
+    eval_group,
+)
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -142,6 +151,31 @@ def timeline_command(
                 return
             items = store.timeline(actor=entity.id, limit=limit)
     _emit([i.to_dict() for i in items], fmt, _print_timeline)
+
+
+@eval_group.command(name="claims")
+@click.argument(
+    "gold", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="GOLD.json"
+)
+@click.option(
+    "--base",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Folder the gold's document names are relative to (default: found from the gold).",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def eval_claims(gold: Path, base: Path | None, fmt: str) -> None:
+    """Score claim threads and contested claims against a multi-article gold (e.g.
+    examples/gold/story.gold.json): the gold's articles are ingested into a temporary
+    store with the real pipeline, then threads (B-cubed), contested items and
+    near-duplicate groups are compared."""
+    from claimgraph.evaluation.claims import evaluate_claims
+
+    report = evaluate_claims(gold, base=base)
+    if fmt == "json":
+        _Out().write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        click.echo(report.format_table())
 
 
 # --------------------------------------------------------------------------- output

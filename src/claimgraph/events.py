@@ -308,10 +308,7 @@ class _DocEvents:
             return
         # "used drones against Ukraine", "launched missiles at Kyiv": using a weapon is an
         # attack; "used the money", "launched a campaign" are not
-        if e.actor == "weapon" and not (
-            self.target_from(verb, e.target, None) is not None
-            or (obj is not None and obj.lemma_.lower() in WEAPON_WORDS)
-        ):
+        if e.actor == "weapon" and not (obj is not None and obj.lemma_.lower() in WEAPON_WORDS):
             return
         if e.actor == "p:from":
             # "bought drones from Tehran", "is getting weapons from Iran": the giver is
@@ -415,8 +412,14 @@ class _DocEvents:
                 mode = "hunger-strike"
         if e.actor == "light" and gov_entry is None:
             return
-        # the verb names the same act ("provided aid"): the verb's event covers it
-        if gov is not None and gov_entry is not None and gov_entry.type == type_:
+        # the verb names the same act ("provided aid"): the verb's event covers it (when
+        # it made one: "launched an offensive" leaves the attack to the noun)
+        if (
+            gov is not None
+            and gov_entry is not None
+            and gov_entry.type == type_
+            and (gov.i in self.by_head or gov_entry.actor != "weapon")
+        ):
             return
         if gov is not None and gov_entry is not None and gov.i in self.by_head:
             gev = self.by_head[gov.i]
@@ -1087,9 +1090,9 @@ def _governor(noun: Token) -> Token | None:
             continue
         if tok.dep_ == "pobj" and tok.head.dep_ == "prep":
             prep = tok.head
-            # "attend talks" has its own verb; "did not show up at the meeting", "arrived
-            # for talks" hang the noun on a preposition
-            if prep.lower_ in ("to", "on", "upon", "in", "into", "at", "for") and (
+            # "attend talks" has its own verb; "did not show up at the meeting" hangs the
+            # noun on a preposition
+            if prep.lower_ in ("to", "on", "upon", "in", "into", "at") and (
                 prep.head.pos_ == "VERB"
             ):
                 return prep.head

@@ -28,10 +28,12 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
+from claimgraph.browse import BrowseStore
 from claimgraph.claimstore import ClaimStore
 from claimgraph.entities import EntityStore, co_speakers_json
 from claimgraph.errors import StoreError
 from claimgraph.model import Document, Extraction
+from claimgraph.search import SearchStore
 
 DEFAULT_SQLITE_PATH = "claimgraph.db"
 #: Seconds to wait for a PostgreSQL server before giving up (unless the URL says otherwise).
@@ -390,7 +392,7 @@ def open_store(url: str | Path | None = None, *, schema: str | None = None) -> S
     return store
 
 
-class Store(EntityStore, ClaimStore):
+class Store(EntityStore, ClaimStore, SearchStore, BrowseStore):
     """A connection to the ledger; use ``open_store`` to get one."""
 
     def __init__(self, backend: _Backend, url: str) -> None:
@@ -720,6 +722,7 @@ class Store(EntityStore, ClaimStore):
         limit: int | None = None,
         actor_entity: str | None = None,
         target_entity: str | None = None,
+        ids: Collection[str] | None = None,
     ) -> list[EventRow]:
         """Who did what to whom, filtered; ordered by when it happened (the event's time,
         else the article's date; undated last), then document and position.
@@ -729,8 +732,8 @@ class Store(EntityStore, ClaimStore):
         YYYY-MM-DD, both inclusive) keep events whose time overlaps the range; an
         event without a time of its own is dated by its article. ``type`` is a
         PLOVER type (any case). ``actor_entity``/``target_entity`` are entity ids
-        (``claimgraph actors``), matching the actor across articles. Raises
-        ``ValueError`` for a date it cannot read.
+        (``claimgraph actors``), matching the actor across articles; ``ids`` keeps
+        only the events with those ids. Raises ``ValueError`` for a date it cannot read.
         """
         where: list[str] = []
         params: list[Any] = []
@@ -754,6 +757,11 @@ class Store(EntityStore, ClaimStore):
         if document:
             where.append("(d.id = ? OR d.name = ?)")
             params.extend([document, document])
+        if ids is not None:  # a page chosen by the caller (e.g. the web API)
+            if not ids:
+                return []
+            where.append(f"e.id IN ({', '.join('?' for _ in ids)})")
+            params.extend(ids)
         # Only a window of the article travels, not its whole text per event.
         window_start = (
             f"(CASE WHEN e.trigger_start > {SENTENCE_WINDOW} "
