@@ -89,6 +89,13 @@ _CLAIM_REFERENCE = re.compile(
     r"assessment|statements?|charge)\b[^,;]{0,40}$",
     re.I,
 )
+#: Nouns that hold someone's claim ("Sanders' accusations that ...").
+CLAIM_WORDS = frozenset(
+    "accusation accusations claim claims allegation allegations charge charges report reports "
+    "criticism critique suggestion suggestions notion idea assertion assertions contention "
+    "insinuation insinuations rumor rumors rumour rumours attacks story account "
+    "characterization characterisation assessment assessments".split()
+)
 #: How far back (characters) a denial may reach for the claim it answers.
 ANAPHOR_REACH = 700
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
@@ -460,6 +467,7 @@ class _Builder:
         if prop is None:
             return
         negated = prop.pop("negated")
+        owner = prop.pop("owner")
         sign = -1 if negated else 1
         start, end = att.content.start, att.content.end
         base = {
@@ -477,7 +485,18 @@ class _Builder:
             stance = self.stance_of(a)
             deny = -1 if (a is att and stance == "deny") else 1
             side = sign * flip * deny if stance in SIDED_STANCES else 0
-            self.add(base, voice=voice, stance=stance, side=side, att=a)
+            if owner is not None and stance != "deny":
+                side, stance = 0, "report"  # "cited Trump's claim that ...": not taken up
+            self.add(
+                base,
+                voice=voice,
+                stance=stance,
+                side=side,
+                att=a,
+                responds_to=owner if stance == "deny" else None,
+            )
+        if owner is not None:
+            self.add(base, voice=owner, stance="allege", side=sign, att=att)
 
     def statement_proposition(self, att: Attribution) -> dict[str, Any] | None:
         """Subject, predicate and object of a reported statement's main clause, when its
@@ -488,16 +507,38 @@ class _Builder:
             return None
         inside = {t.i for t in span}
         roots = [t for t in span if t.head.i not in inside or t.head.i == t.i]
-        root = next((t for t in roots if t.pos_ in ("VERB", "AUX")), None)
+        owner: str | None = None
+        root: Token | None = None
+        noun = next((t for t in roots if t.lower_ in CLAIM_WORDS), None)
+        if noun is not None:
+            # "Sanders' accusations that the campaign is breaking the law", "criticism
+            # from Trump that ...": the claim is the clause, made by the noun's owner
+            held = next((c for c in noun.children if c.dep_ in ("acl", "ccomp", "relcl")), None)
+            if held is None or held.pos_ not in ("VERB", "AUX"):
+                return self.claim_noun_proposition(noun, att)
+            holder = next((c for c in noun.children if c.dep_ == "poss"), None)
+            if holder is None:
+                by = next(
+                    (c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("from", "by")),
+                    None,
+                )
+                holder = next((c for c in by.children if c.dep_ == "pobj"), None) if by else None
+            owner = self.actor_at(holder) if holder is not None else None
+            root = held
+        else:
+            root = next((t for t in roots if t.pos_ in ("VERB", "AUX")), None)
         if root is None:
             return None
         subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subj is None:
             return None
         subject = self.actor_at(subj)
-        if subject is None:
-            return None
         pred = root.lemma_.lower()
+        if subject is None:
+            # "that waterboarding constitutes torture": the subject word is part of it
+            if subj.pos_ not in ("NOUN", "PROPN") or att.stance != "deny":
+                return None
+            pred = f"{subj.lemma_.lower()} {pred}"
         obj_tok: Token | None = None
         for c in root.children:
             if c.dep_ in ("dobj", "attr", "acomp", "oprd"):
@@ -512,6 +553,10 @@ class _Builder:
         if obj in VAGUE_OBJECTS:
             obj = None
         negated = any(c.dep_ == "neg" or c.lower_ == "never" for c in root.children)
+        words = [t for t in root.subtree if not (t.dep_ == "mark" and t.head.i == root.i)]
+        first = min(t.idx for t in words)
+        last = max(t.idx + len(t.text) for t in words)
+        clause = " ".join(self.text[first:last].split())
         return {
             "kind": "statement",
             "type": "STATEMENT",
@@ -522,6 +567,42 @@ class _Builder:
             "object": obj,
             "also": None,
             "negated": negated,
+            "owner": owner,
+            # what was said, as said: the label a reader checks the claim by
+            "clause": clause if len(clause) <= 160 else clause[:159] + "…",
+        }
+
+    def claim_noun_proposition(self, noun: Token, att: Attribution) -> dict[str, Any] | None:
+        """ "dismissed Clinton's charges about his stance on Obama", "disputed accusations
+        by Exxon Mobil": a denial of someone's claim whose words the article does not
+        give. The proposition is that claim (its owner, its noun, what it is about), so
+        the owner and the denier stand on its two sides."""
+        if att.stance != "deny":
+            return None
+        holder = next((c for c in noun.children if c.dep_ == "poss"), None)
+        about: Token | None = None
+        for c in noun.children:
+            if c.dep_ == "prep" and c.lower_ in ("from", "by") and holder is None:
+                holder = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if c.dep_ == "prep" and c.lower_ in ("about", "of", "over", "on", "against"):
+                about = next((g for g in c.children if g.dep_ == "pobj"), None)
+        owner = self.actor_at(holder) if holder is not None else None
+        if owner is None:
+            return None
+        words = [t for t in noun.subtree if t.i >= noun.i]
+        text = " ".join(self.text[words[0].idx : words[-1].idx + len(words[-1].text)].split())
+        return {
+            "kind": "statement",
+            "type": "STATEMENT",
+            "mode": None,
+            "predicate": f"claim {singular(noun.lemma_.lower())}",
+            "actor": owner,
+            "target": None,
+            "object": singular(about.lemma_.lower()) if about is not None else None,
+            "also": None,
+            "negated": False,
+            "owner": owner,
+            "clause": f"{self.actors[owner].name}: {text}"[:160],
         }
 
     def actor_at(self, tok: Token) -> str | None:
@@ -543,7 +624,15 @@ class _Builder:
         responds_to: str | None = None,
     ) -> None:
         prop = base["proposition"]
-        key = (voice, base["event"], base["evidence"]["start"], prop["type"], prop["object"])
+        key = (
+            voice,
+            base["event"],
+            base["evidence"]["start"],
+            prop["type"],
+            prop["object"],
+            prop.get("predicate"),
+            responds_to,
+        )
         if key in self.seen:
             return
         self.seen.add(key)
@@ -571,6 +660,8 @@ class _Builder:
             actor = self.actors.get(actor_id) if actor_id else None
             return actor.name if actor is not None else None
 
+        if prop.get("clause"):
+            return str(prop["clause"])
         return proposition_text(
             prop["type"],
             name(prop.get("actor")),

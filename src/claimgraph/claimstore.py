@@ -20,7 +20,13 @@ from typing import Any, Protocol
 from claimgraph.claims import proposition_text
 from claimgraph.identity import TITLE_WORDS
 from claimgraph.model import Extraction
-from claimgraph.threads import ClaimRecord, build_threads, find_contests, near_duplicate_groups
+from claimgraph.threads import (
+    ClaimRecord,
+    build_threads,
+    drop_repeats,
+    find_contests,
+    near_duplicate_groups,
+)
 
 #: Actor types whose bodies and groups stand for their state in a proposition key.
 _COLLAPSE_TO_STATE = frozenset({"group", "unknown"})
@@ -344,6 +350,7 @@ class ClaimStore:
                 quantity_class=r[17],
                 position=int(r[18]),
                 addressed=_named_between(named.get(r[1], []), int(r[19]), int(r[20])),
+                sentence=int(r[19]),
                 actor=participant(r[21], r[22], r[23], r[24]),
                 target=participant(r[25], r[26], r[27], r[28]),
             )
@@ -362,13 +369,22 @@ class ClaimStore:
         thread_rows = []
         link_rows: list[tuple[str, str]] = []
         contest_rows: list[tuple[str, str, str, float, str]] = []
+        found = [(th, c) for th in threads for c in find_contests(th, group_of)]
+        by_id = {c.id: c for th in threads for c in th.claims}
+        kept = {id(c) for _, c in drop_repeats(found, by_id)}
+        texts = {
+            str(r[0]): str(r[1])
+            for r in self._execute(
+                "SELECT id, proposition_text FROM claims WHERE type = 'STATEMENT'"
+            ).fetchall()
+        }
         for th in threads:
-            contests = find_contests(th, group_of)
+            contests = [c for t, c in found if t is th and id(c) in kept]
             dates = [c.published for c in th.claims if c.published]
             sample = th.claims[0]
             predicate = sample.predicate if th.head.startswith("STATEMENT") else None
             mode = th.head.split("@", 1)[0].split(":", 1)[1] or None if not predicate else None
-            text = proposition_text(
+            text = texts.get(sample.id) or proposition_text(
                 sample.type,
                 _name(th.actor, names),
                 _name(th.target, names),

@@ -112,6 +112,12 @@ HUMANITARIAN_WORDS = frozenset(
     "food medical medicine humanitarian asylum shelter refugees water".split()
 )
 _MAKER = re.compile(r"(?i)(?:-made|-built|-designed|^made$|^built$|^manufactured$|^designed$)")
+#: Modifiers that make an attack a matter of words ("political attacks").
+VERBAL_ATTACK = frozenset(
+    "political verbal personal negative rhetorical partisan ad campaign twitter".split()
+)
+#: Verbs whose subject owns the claim they carry ("spreading insinuations").
+SPREAD_VERBS = frozenset("spread make repeat level raise voice push peddle circulate".split())
 #: Verbs whose refusal is a refusal to speak, not to act ("declined to say").
 UNSAID_VERBS = frozenset(
     "say comment confirm elaborate disclose specify reveal detail discuss speculate".split()
@@ -410,6 +416,11 @@ class _DocEvents:
                 type_, mode = "ASSAULT", "aerial"
             elif "hunger" in comps:
                 mode = "hunger-strike"
+        if type_ == "ASSAULT" and any(
+            c.dep_ in ("amod", "compound") and c.lower_ in VERBAL_ATTACK for c in noun.children
+        ):
+            # "political attacks", "personal attacks": words, not violence
+            type_, mode = "ACCUSE", "disapprove"
         if e.actor == "light" and gov_entry is None:
             return
         # the verb names the same act ("provided aid"): the verb's event covers it (when
@@ -962,6 +973,11 @@ class _DocEvents:
                 agent = _child(c, "agent")
                 if agent is not None:
                     return self.resolve(_child(agent, "pobj"))
+        # "Amirabdollahian was spreading insinuations about ...": who spreads them
+        if noun.dep_ == "dobj" and noun.head.lemma_.lower() in SPREAD_VERBS:
+            subj = _child(noun.head, "nsubj")
+            if subj is not None:
+                return self.resolve(subj)
         return None
 
     def is_cue(self, tok: Token) -> bool:

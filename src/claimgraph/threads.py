@@ -82,6 +82,8 @@ class ClaimRecord:
     #: Entity key of the voice whose claim this one answers ("denied the accusation").
     responds_to: str | None = None
     voice_country: str | None = None
+    #: Start of the claim's sentence: claims of one sentence are one piece of evidence.
+    sentence: int = 0
 
     def grounded(self) -> bool:
         """Is the proposition's actor named where the claim is made (or the voice itself,
@@ -391,11 +393,14 @@ def find_contests(thread: Thread, group_of: dict[str, str] | None = None) -> lis
         used = list(dict.fromkeys(used))
         if affirm and deny:
             pairs = [(a, b) for a, b in pairs if a.voice in affirm and b.voice in deny]
-            # opposite claims that do not answer each other must each name who acted
+            # unless one answers the other's claim, opposite claims must be about a fully
+            # specified proposition (who did what to whom, with what), and, when neither
+            # names the other, each must name who acted
             pairs = [
                 (a, b)
                 for a, b in pairs
-                if _rebuts(a, b) or _answers(a, b) or (a.grounded() and b.grounded())
+                if _rebuts(a, b)
+                or (_specific(thread) and (_answers(a, b) or (a.grounded() and b.grounded())))
             ]
             affirm = [v for v in affirm if any(a.voice == v for a, _ in pairs)]
             deny = [v for v in deny if any(b.voice == v for _, b in pairs)]
@@ -416,6 +421,14 @@ def find_contests(thread: Thread, group_of: dict[str, str] | None = None) -> lis
 #: How much a direct exchange adds to a dispute's rank: a denial that answers the
 #: other side's claim is the surest sign that two voices really disagree.
 STRENGTH_BONUS = {"rebuttal": 4.0, "named": 2.0, "separate": 0.0}
+
+
+def _specific(thread: Thread) -> bool:
+    if "@" in thread.head:
+        return False
+    if thread.head.startswith("STATEMENT"):
+        return thread.actor is not None and thread.object is not None
+    return None not in (thread.actor, thread.target, thread.object)
 
 
 def _rebuts(a: ClaimRecord, b: ClaimRecord) -> bool:
@@ -441,6 +454,28 @@ def _first_side(pairs: list[tuple[ClaimRecord, ClaimRecord]], voice: str) -> int
         )
     )
     return claims[0][2] if claims else 0
+
+
+def evidence(contest: Contest, claims: dict[str, ClaimRecord]) -> set[tuple[str, int]]:
+    """The sentences a contest rests on."""
+    return {(claims[c].document, claims[c].sentence) for c in contest.claims if c in claims}
+
+
+def drop_repeats(
+    contests: list[tuple[Thread, Contest]], claims: dict[str, ClaimRecord]
+) -> list[tuple[Thread, Contest]]:
+    """One dispute read into several propositions of the same sentences ("dismissed
+    Sanders' accusations that the campaign is violating the law through its agreement")
+    is reported once, under its best-ranked proposition."""
+    kept: list[tuple[Thread, Contest, set[tuple[str, int]]]] = []
+    for th, c in sorted(contests, key=lambda tc: -tc[1].score):
+        mine = evidence(c, claims)
+        if c.kind == "polarity" and any(
+            k.kind == "polarity" and t is not th and mine <= other for t, k, other in kept
+        ):
+            continue
+        kept.append((th, c, mine))
+    return [(th, c) for th, c, _ in kept]
 
 
 def score(affirm: int, deny: int, outlets: int, specific: int = 0) -> float:
