@@ -25,7 +25,7 @@ PY_OK := import sys; raise SystemExit(0 if sys.version_info >= (3, 11) else 1)
 .PHONY: help venv install demo serve test lint bench bench-api eval lock clean distclean
 
 help:
-	@echo "make demo       set up .venv (if needed), ingest the examples/ articles into $(DEMO_DB), list statements"
+	@echo "make demo       set up .venv (if needed), ingest the examples/ articles into $(DEMO_DB), show statements and contested claims"
 	@echo "make serve      web interface and REST API over $(DEMO_DB) at http://$(HOST):$(PORT)/"
 	@echo "make test       set up .venv (if needed), run lint, then pytest over tests/"
 	@echo "make lint       ruff check + mypy"
@@ -63,7 +63,10 @@ venv install: $(STAMP)
 demo: $(STAMP)
 	rm -f "$(DEMO_DB)" "$(DEMO_DB)-journal" "$(DEMO_DB)-wal" "$(DEMO_DB)-shm"
 	"$(BIN)/claimgraph" ingest $(EXAMPLES) --db "$(DEMO_DB)"
-	"$(BIN)/claimgraph" statements --db "$(DEMO_DB)"
+	"$(BIN)/claimgraph" statements --db "$(DEMO_DB)" --limit 12
+	@echo ""
+	@echo "Contested claims across the articles (all of them: claimgraph contested --db $(DEMO_DB)):"
+	"$(BIN)/claimgraph" contested --db "$(DEMO_DB)" --limit 3
 	@echo ""
 	@echo "Web interface: run 'make serve' (or '$(BIN)/claimgraph serve --db $(DEMO_DB)')"
 	@echo "and open http://$(HOST):$(PORT)/ - the contested claims are one click from the home page."

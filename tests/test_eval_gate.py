@@ -98,9 +98,9 @@ CLAIMS_FLOORS = {
     "contested_precision": 1.0,
     "contested_recall": 1.0,
     "bcubed_precision": 0.93,
-    "bcubed_recall": 0.17,
+    "bcubed_recall": 0.165,
     "covered_precision": 0.85,
-    "covered_recall": 0.52,
+    "covered_recall": 0.51,
     "duplicates_f1": 1.0,
 }
 

@@ -543,7 +543,11 @@ class _DocActors:
         doc = self.doc
         if span is None:
             return None
-        toks = [t for t in doc.char_span(*span, alignment_mode="expand") or [head]]
+        # "Western governments, which say Iran ...": the relative clause is not the name
+        clausal = {t.i for c in head.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
+        toks = [
+            t for t in doc.char_span(*span, alignment_mode="expand") or [head] if t.i not in clausal
+        ] or [head]
         start, end = span
         lower = head.lower_
         if lower in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":

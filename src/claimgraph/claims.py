@@ -98,6 +98,7 @@ CLAIM_WORDS = frozenset(
 )
 #: How far back (characters) a denial may reach for the claim it answers.
 ANAPHOR_REACH = 700
+_MADE_BY = re.compile(r"(?i)\w-(?:made|built|produced|manufactured)\b")
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
 #: Object words too vague to key a proposition on.
 VAGUE_OBJECTS = frozenset(
@@ -141,8 +142,10 @@ def object_class(text: str | None) -> str | None:
     if not words:
         return None
     head = words[-1].split("-")[-1] or words[-1]
-    if head in VAGUE_OBJECTS or singular(head) in GENERIC_OBJECTS:
+    if head in VAGUE_OBJECTS:
         return None
+    if singular(head) in GENERIC_OBJECTS and not _MADE_BY.search(text):
+        return None  # "weapons"; but "Russian-made weapons" is a kind of its own
     word = singular(head)
     return _object_classes().get(word, word)
 
