@@ -153,3 +153,65 @@ def test_cli_contested_json_contract(tmp_path: Path, extractions: list[Extractio
     )
     lines = [json.loads(x) for x in claims.output.splitlines()]
     assert lines and all(x["voice"]["name"] == "Iran" for x in lines)
+
+
+def test_statement_offsets_match_their_text(store: Store) -> None:
+    for item in store.contested():
+        for st in item.statements:
+            doc = store.get_document(st.document)
+            assert doc is not None
+            assert doc.text[st.start : st.end] == st.text
+
+
+def test_like_wildcards_are_literal(store: Store) -> None:
+    assert store.claims(by="%") == []
+    assert store.contested(about="_") == []
+    assert store.count_contested(about="_") == 0
+    assert store.count_claims(by="Iran") == len(store.claims(by="Iran")) > 0
+
+
+def test_a_change_with_the_same_counts_still_rebuilds(
+    store: Store, extractions: list[Extraction]
+) -> None:
+    """Delete one article and store another with as many claims: counts alone would
+    call the old threads current."""
+    store.ensure_threads()
+    assert store.threads_current()
+    assert store.delete_document(extractions[1].document.id)
+    assert not store.threads_current()
+    assert store.save(extractions[1])
+    assert not store.threads_current()
+    store.ensure_threads()
+    assert store.threads_current()
+    assert all(c.thread for c in store.claims())
+
+
+def test_readers_after_an_ingest_build_the_threads_once(
+    store_url: str, extractions: list[Extraction]
+) -> None:
+    """Several connections asking at once (as the web server's threads do) all get
+    answers; builds queue behind each other instead of colliding."""
+    import threading
+
+    errors: list[BaseException] = []
+    counts: list[int] = []
+
+    def read() -> None:
+        try:
+            with open_store(store_url) as s:
+                counts.append(len(s.contested()))
+        except BaseException as exc:  # reported below, with the others
+            errors.append(exc)
+
+    for _ in range(3):
+        with open_store(store_url) as first:
+            first.delete_document(extractions[0].document.id)
+            first.save(extractions[0])
+            assert not first.threads_current()
+        workers = [threading.Thread(target=read) for _ in range(4)]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join()
+    assert errors == []
+    assert len(set(counts)) == 1 and counts[0] > 0

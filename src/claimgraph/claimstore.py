@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from claimgraph.claims import proposition_text
+from claimgraph.errors import StoreError
 from claimgraph.identity import TITLE_WORDS
 from claimgraph.model import Extraction
 from claimgraph.threads import (
@@ -28,6 +29,10 @@ from claimgraph.threads import (
     near_duplicate_groups,
 )
 
+#: PostgreSQL advisory lock key that serialises thread builds ("claimgraph" in ASCII, folded).
+_BUILD_LOCK = 0x636C61696D
+#: At most this many sentences per contested item (the strongest sides come first).
+MAX_STATEMENTS = 60
 #: Actor types whose bodies and groups stand for their state in a proposition key.
 _COLLAPSE_TO_STATE = frozenset({"group", "unknown"})
 _STATE_SECTORS = frozenset({"GOV", "MIL"})
@@ -240,6 +245,10 @@ def _statement(row: Sequence[Any]) -> ClaimStatement:
     else:
         voice = Voice(vid, vname, vtype or "unknown", vcountry)
     time = f"{relation} {tvalue}" if relation and tvalue and relation != "on" else tvalue
+    raw = str(text or "")
+    body = raw.strip()
+    lead = len(raw) - len(raw.lstrip())
+    trail = len(raw) - len(raw.rstrip()) if body else 0
     return ClaimStatement(
         claim=cid,
         document=doc,
@@ -254,9 +263,9 @@ def _statement(row: Sequence[Any]) -> ClaimStatement:
         modality=modality,
         time=time,
         quantity=quantity,
-        start=int(s_start),
-        end=int(s_end),
-        text=str(text or "").strip(),
+        start=int(s_start) + lead,
+        end=int(s_end) - trail,
+        text=body,
         evidence={"start": int(e_start), "end": int(e_end)},
         thread=thread,
         proposition=prop,
@@ -272,6 +281,7 @@ class ClaimStore:
         self: _Executes, extraction: Extraction, gid: Callable[[str | None], str | None]
     ) -> None:
         self._executemany(_CLAIM_INSERT, claim_values(extraction, gid))
+        self._execute("UPDATE ledger_state SET generation = generation + 1 WHERE id = 1")
 
     def _delete_claims(self: _Executes, doc_id: str) -> None:
         self._execute(
@@ -281,36 +291,71 @@ class ClaimStore:
         )
         self._execute("DELETE FROM claims WHERE document_id = ?", (doc_id,))
         self._execute("DELETE FROM document_groups WHERE document_id = ?", (doc_id,))
-        self._execute("DELETE FROM thread_builds")
+        self._execute("UPDATE ledger_state SET generation = generation + 1 WHERE id = 1")
 
     # -- building threads ---------------------------------------------------------
 
     def threads_current(self: _Executes) -> bool:
-        """Were the threads built from exactly the documents stored now?"""
+        """Were the threads built from the store as it is now? (Every save and delete
+        bumps a generation counter in its own transaction; a build records the one it
+        read before it read the claims, so a change during a build is never missed.)"""
         row = self._execute(
-            "SELECT documents, claims FROM thread_builds ORDER BY id DESC LIMIT 1"
+            "SELECT b.generation, s.generation FROM ledger_state s "
+            "LEFT JOIN thread_builds b ON b.id = 1 WHERE s.id = 1"
         ).fetchone()
-        if row is None:
-            return False
-        now = self._execute(
-            "SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM claims)"
-        ).fetchone()
-        return (int(row[0]), int(row[1])) == (int(now[0]), int(now[1]))
+        return row is not None and row[0] is not None and int(row[0]) == int(row[1])
 
     def ensure_threads(self) -> None:
-        """Build threads if documents changed since the last build (cheap check)."""
+        """Build threads if the store changed since the last build (a cheap check).
+
+        On a store this process may not write (a read-only file or role), stale threads
+        are better than none: the queries answer from the last build."""
         with self._errors("cannot check claim threads"):  # type: ignore[attr-defined]
             current = ClaimStore.threads_current(self)  # type: ignore[arg-type]
-        if not current:
+        if current:
+            return
+        try:
             self.build_threads()
+        except StoreError:
+            with self._errors("cannot check claim threads"):  # type: ignore[attr-defined]
+                built = self._execute(  # type: ignore[attr-defined]
+                    "SELECT 1 FROM thread_builds"
+                ).fetchone()
+            if built is None:
+                raise
 
     def build_threads(self) -> dict[str, int]:
         """(Re)build claim threads, near-duplicate groups and contested claims from all
-        stored claims; returns counts for a progress line."""
+        stored claims; returns counts for a progress line.
+
+        Builds are serialised (SQLite: the write transaction; PostgreSQL: an advisory
+        lock), and one that finds the threads already current after waiting returns at
+        once, so concurrent readers after an ingest trigger one build, not many."""
         with self._errors("cannot build claim threads"), self._db.transaction():  # type: ignore[attr-defined]
+            if self.backend == "postgresql":  # type: ignore[attr-defined]
+                self._execute("SELECT pg_advisory_xact_lock(?)", (_BUILD_LOCK,))  # type: ignore[attr-defined]
             return ClaimStore._build(self)  # type: ignore[arg-type]
 
     def _build(self: _Executes) -> dict[str, int]:
+        generation = int(
+            self._execute("SELECT generation FROM ledger_state WHERE id = 1").fetchone()[0]
+        )
+        last = self._execute(
+            "SELECT generation, documents, claims FROM thread_builds WHERE id = 1"
+        ).fetchone()
+        if last is not None and int(last[0]) == generation:
+            # another build finished while this one waited for the lock
+            return {
+                "documents": int(last[1]),
+                "claims": int(last[2]),
+                "threads": int(self._execute("SELECT COUNT(*) FROM threads").fetchone()[0]),
+                "contested": int(self._execute("SELECT COUNT(*) FROM contests").fetchone()[0]),
+                "groups": int(
+                    self._execute(
+                        "SELECT COUNT(DISTINCT group_id) FROM document_groups"
+                    ).fetchone()[0]
+                ),
+            }
         docs = self._execute(
             "SELECT id, text, outlet, published FROM documents "
             "ORDER BY (published IS NULL), published, name, id"
@@ -438,8 +483,9 @@ class ClaimStore:
         )
         self._execute("DELETE FROM thread_builds")
         self._execute(
-            "INSERT INTO thread_builds (id, documents, claims, built_at) VALUES (1, ?, ?, ?)",
-            (len(docs), len(rows), datetime.now(UTC).isoformat(timespec="seconds")),
+            "INSERT INTO thread_builds (id, generation, documents, claims, built_at) "
+            "VALUES (1, ?, ?, ?, ?)",
+            (generation, len(docs), len(rows), datetime.now(UTC).isoformat(timespec="seconds")),
         )
         return {
             "documents": len(docs),
@@ -491,12 +537,16 @@ class ClaimStore:
             ).fetchall()
         return {str(r[0]): str(r[1]) for r in rows}
 
-    def count_contested(self) -> int:
+    def count_contested(self, *, about: str | None = None) -> int:
+        """How many items ``contested`` returns for the same filter."""
         self.ensure_threads()
+        query = "SELECT COUNT(*) FROM contests k JOIN threads t ON t.id = k.thread_id"
+        params: list[Any] = []
+        if about:
+            query += " WHERE LOWER(t.proposition) LIKE ? ESCAPE '\\'"
+            params.append(_contains(about))
         with self._errors("cannot count contested claims"):  # type: ignore[attr-defined]
-            row = self._execute(  # type: ignore[attr-defined]
-                "SELECT COUNT(*) FROM contests"
-            ).fetchone()
+            row = self._execute(query, params).fetchone()  # type: ignore[attr-defined]
         return int(row[0])
 
     def contested(
@@ -512,20 +562,23 @@ class ClaimStore:
         )
         params: list[Any] = []
         if about:
-            query += " WHERE LOWER(t.proposition) LIKE ?"
-            params.append(f"%{about.lower()}%")
-        query += " ORDER BY k.score DESC, t.source_count DESC, t.first_seen, k.id"
+            query += " WHERE LOWER(t.proposition) LIKE ? ESCAPE '\\'"
+            params.append(_contains(about))
+        query += (
+            " ORDER BY k.score DESC, t.source_count DESC, (t.first_seen IS NULL), "
+            "t.first_seen, k.id"
+        )
         query += _page(limit, offset, params)
         with self._errors("cannot query contested claims"):  # type: ignore[attr-defined]
             rows = self._execute(query, params).fetchall()  # type: ignore[attr-defined]
             out = []
             for tid, prop, kind, score, sides_json, first, last in rows:
                 sides = json.loads(sides_json)
-                ids = list(sides["claims"])
+                ids = list(sides["claims"])[:MAX_STATEMENTS]
                 statements = ClaimStore._statements(
                     self,  # type: ignore[arg-type]
                     f"c.id IN ({', '.join('?' for _ in ids)}) ORDER BY (d.published IS NULL), "
-                    "d.published, d.name, c.evidence_start",
+                    "d.published, d.name, c.evidence_start, c.id",
                     ids,
                 )
                 # one line per voice and sentence, however many propositions it holds
@@ -570,24 +623,13 @@ class ClaimStore:
             "SELECT t.id, t.key, t.proposition, t.type, t.first_seen, t.last_seen, "
             "t.claim_count, t.document_count, t.source_count, t.contested FROM threads t"
         )
-        where: list[str] = []
-        params: list[Any] = []
-        if contested is not None:
-            where.append("t.contested = ?")
-            params.append(1 if contested else 0)
-        if actor:
-            where.append(
-                "t.id IN (SELECT tc.thread_id FROM thread_claims tc "
-                "JOIN claims c ON c.id = tc.claim_id "
-                "LEFT JOIN actors v ON v.id = c.voice_actor_id "
-                "LEFT JOIN actors a ON a.id = c.actor_id "
-                "LEFT JOIN actors g ON g.id = c.target_id "
-                "WHERE v.entity_id = ? OR a.entity_id = ? OR g.entity_id = ?)"
-            )
-            params.extend([actor, actor, actor])
+        where, params = _thread_filters(actor, contested)
         if where:
             query += " WHERE " + " AND ".join(where)
-        query += " ORDER BY t.source_count DESC, t.claim_count DESC, t.first_seen, t.id"
+        query += (
+            " ORDER BY t.source_count DESC, t.claim_count DESC, (t.first_seen IS NULL), "
+            "t.first_seen, t.id"
+        )
         query += _page(limit, offset, params)
         with self._errors("cannot query claim threads"):  # type: ignore[attr-defined]
             rows = self._execute(query, params).fetchall()  # type: ignore[attr-defined]
@@ -626,34 +668,45 @@ class ClaimStore:
         """Claims with their thread: ``by`` the voice, ``about`` an actor or target of the
         proposition (entity id, or a case-insensitive substring of its name)."""
         self.ensure_threads()
-        where: list[str] = []
-        params: list[Any] = []
-        if by:
-            where.append("(va.entity_id = ? OR LOWER(COALESCE(ve.name, va.name)) LIKE ?)")
-            params.extend([by, f"%{by.lower()}%"])
-        if about:
-            where.append(
-                "c.id IN (SELECT c2.id FROM claims c2 "
-                "LEFT JOIN actors a ON a.id = c2.actor_id "
-                "LEFT JOIN actors g ON g.id = c2.target_id "
-                "LEFT JOIN entities ae ON ae.id = a.entity_id "
-                "LEFT JOIN entities ge ON ge.id = g.entity_id "
-                "WHERE a.entity_id = ? OR g.entity_id = ? OR LOWER(ae.name) LIKE ? "
-                "OR LOWER(ge.name) LIKE ? OR LOWER(a.country) = ? OR LOWER(g.country) = ?)"
-            )
-            like = f"%{about.lower()}%"
-            params.extend([about, about, like, like, about.lower(), about.lower()])
-        if thread:
-            where.append("tc.thread_id = ?")
-            params.append(thread)
-        if document:
-            where.append("(d.id = ? OR d.name = ?)")
-            params.extend([document, document])
+        where, params = _claim_filters(by, about, thread, document)
         clause = " AND ".join(where) if where else "1 = 1"
         clause += " ORDER BY (d.published IS NULL), d.published, d.name, c.evidence_start, c.id"
         clause += _page(limit, offset, params)
         with self._errors("cannot query claims"):  # type: ignore[attr-defined]
             return ClaimStore._statements(self, clause, params)  # type: ignore[arg-type]
+
+    def count_claims(
+        self,
+        *,
+        by: str | None = None,
+        about: str | None = None,
+        thread: str | None = None,
+        document: str | None = None,
+    ) -> int:
+        """How many rows ``claims`` returns for the same filters (a page needs the total;
+        building every row to count it takes seconds on a thousand articles)."""
+        self.ensure_threads()
+        where, params = _claim_filters(by, about, thread, document)
+        query = (
+            "SELECT COUNT(*) FROM claims c JOIN documents d ON d.id = c.document_id "
+            "LEFT JOIN actors va ON va.id = c.voice_actor_id "
+            "LEFT JOIN entities ve ON ve.id = va.entity_id "
+            "LEFT JOIN thread_claims tc ON tc.claim_id = c.id"
+        )
+        if where:
+            query += " WHERE " + " AND ".join(where)
+        with self._errors("cannot count claims"):  # type: ignore[attr-defined]
+            return int(self._execute(query, params).fetchone()[0])  # type: ignore[attr-defined]
+
+    def count_threads(self, *, actor: str | None = None, contested: bool | None = None) -> int:
+        """How many rows ``threads`` returns for the same filters."""
+        self.ensure_threads()
+        where, params = _thread_filters(actor, contested)
+        query = "SELECT COUNT(*) FROM threads t"
+        if where:
+            query += " WHERE " + " AND ".join(where)
+        with self._errors("cannot count claim threads"):  # type: ignore[attr-defined]
+            return int(self._execute(query, params).fetchone()[0])  # type: ignore[attr-defined]
 
     def timeline(
         self, *, actor: str | None = None, thread: str | None = None, limit: int | None = None
@@ -785,6 +838,63 @@ def _name(key: str | None, names: dict[str, str]) -> str | None:
 
         return country_name(key[len("state:") :])
     return key.split(":", 2)[1] if ":" in key else key
+
+
+def _claim_filters(
+    by: str | None, about: str | None, thread: str | None, document: str | None
+) -> tuple[list[str], list[Any]]:
+    """WHERE terms shared by ``claims`` and ``count_claims`` (aliases c, d, va, ve, tc)."""
+    where: list[str] = []
+    params: list[Any] = []
+    if by:
+        where.append("(va.entity_id = ? OR LOWER(COALESCE(ve.name, va.name)) LIKE ? ESCAPE '\\')")
+        params.extend([by, _contains(by)])
+    if about:
+        where.append(
+            "c.id IN (SELECT c2.id FROM claims c2 "
+            "LEFT JOIN actors a ON a.id = c2.actor_id "
+            "LEFT JOIN actors g ON g.id = c2.target_id "
+            "LEFT JOIN entities ae ON ae.id = a.entity_id "
+            "LEFT JOIN entities ge ON ge.id = g.entity_id "
+            "WHERE a.entity_id = ? OR g.entity_id = ? OR LOWER(ae.name) LIKE ? ESCAPE '\\' "
+            "OR LOWER(ge.name) LIKE ? ESCAPE '\\' OR LOWER(a.country) = ? "
+            "OR LOWER(g.country) = ?)"
+        )
+        like = _contains(about)
+        params.extend([about, about, like, like, about.lower(), about.lower()])
+    if thread:
+        where.append("tc.thread_id = ?")
+        params.append(thread)
+    if document:
+        where.append("(d.id = ? OR d.name = ?)")
+        params.extend([document, document])
+    return where, params
+
+
+def _thread_filters(actor: str | None, contested: bool | None) -> tuple[list[str], list[Any]]:
+    """WHERE terms shared by ``threads`` and ``count_threads`` (alias t)."""
+    where: list[str] = []
+    params: list[Any] = []
+    if contested is not None:
+        where.append("t.contested = ?")
+        params.append(1 if contested else 0)
+    if actor:
+        where.append(
+            "t.id IN (SELECT tc.thread_id FROM thread_claims tc "
+            "JOIN claims c ON c.id = tc.claim_id "
+            "LEFT JOIN actors v ON v.id = c.voice_actor_id "
+            "LEFT JOIN actors a ON a.id = c.actor_id "
+            "LEFT JOIN actors g ON g.id = c.target_id "
+            "WHERE v.entity_id = ? OR a.entity_id = ? OR g.entity_id = ?)"
+        )
+        params.extend([actor, actor, actor])
+    return where, params
+
+
+def _contains(text: str) -> str:
+    """A LIKE pattern for a substring, with its wildcards escaped (ESCAPE '\\')."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def _page(limit: int | None, offset: int, params: list[Any]) -> str:

@@ -23,6 +23,7 @@ store and saves what it finds.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zlib
 from collections import defaultdict
@@ -263,7 +264,8 @@ def build_threads(claims: Iterable[ClaimRecord]) -> list[Thread]:
     for k, cs in by_key.items():
         cs.sort(key=lambda c: (c.published or MAX_DATE, c.document, c.position, c.id))
         ks = key_string(k)
-        tid = "th" + format(zlib.crc32(ks.encode()), "08x")
+        # 64 bits of the key: a 32-bit checksum collides within ~80,000 threads
+        tid = "th" + hashlib.sha1(ks.encode()).hexdigest()[:16]
         threads.append(Thread(tid, ks, k[0], k[1], k[2], k[3], cs))
     threads.sort(key=lambda t: (t.claims[0].published or MAX_DATE, t.key))
     return threads
@@ -366,55 +368,44 @@ def find_contests(thread: Thread, group_of: dict[str, str] | None = None) -> lis
     for c in voiced:
         first.setdefault(c.voice, c.side)
     out = []
-    for kind, pairs in candidates:
-        affirm: list[str] = []
-        deny: list[str] = []
-        used: list[str] = []
-        for a, b in pairs:
-            for side, c in ((affirm, a), (deny, b)):
-                assert c.voice is not None
-                if c.voice not in side:
-                    side.append(c.voice)
-                if c.id not in used:
-                    used.append(c.id)
+    for kind, found in candidates:
+        # a voice on both sides (it said both) stays where it spoke first
+        affirm_all = dict.fromkeys(a.voice for a, _ in found if a.voice is not None)
+        deny_all = dict.fromkeys(b.voice for _, b in found if b.voice is not None)
+        both = affirm_all.keys() & deny_all.keys()
         if kind == "polarity":
-            # a voice on both sides (it said both) stays where it spoke first
-            affirm, deny = (
-                [v for v in affirm if not (v in deny and first[v] < 0)],
-                [v for v in deny if not (v in affirm and first[v] > 0)],
-            )
+            stay_a = {v for v in both if first[v] > 0}
         else:
-            # a voice can't stand against itself: it stays on the side it took first
-            both = set(affirm) & set(deny)
-            affirm = [v for v in affirm if v not in both or _first_side(pairs, v) == 0]
-            deny = [v for v in deny if v not in both or _first_side(pairs, v) == 1]
-        # the sentences that put each voice on its side, not those it left
-        used = [c.id for a, b in pairs for c, side in ((a, affirm), (b, deny)) if c.voice in side]
-        used = list(dict.fromkeys(used))
-        if affirm and deny:
-            pairs = [(a, b) for a, b in pairs if a.voice in affirm and b.voice in deny]
-            # unless one answers the other's claim, opposite claims must be about a fully
-            # specified proposition (who did what to whom, with what), and, when neither
-            # names the other, each must name who acted
-            pairs = [
-                (a, b)
-                for a, b in pairs
-                if _rebuts(a, b)
+            stay_a = {v for v in both if _first_side(found, v) == 0}
+        # unless one answers the other's claim, opposite claims must be about a fully
+        # specified proposition (who did what to whom, with what), and, when neither
+        # names the other, each must name who acted
+        pairs = [
+            (a, b)
+            for a, b in found
+            if (a.voice not in both or a.voice in stay_a)
+            and (b.voice not in both or b.voice not in stay_a)
+            and (
+                _rebuts(a, b)
                 or (_specific(thread) and (_answers(a, b) or (a.grounded() and b.grounded())))
-            ]
-            affirm = [v for v in affirm if any(a.voice == v for a, _ in pairs)]
-            deny = [v for v in deny if any(b.voice == v for _, b in pairs)]
-            used = [c for c in used if any(c in (a.id, b.id) for a, b in pairs)]
-        if affirm and deny and pairs:
-            strength = (
-                "rebuttal"
-                if any(_rebuts(a, b) for a, b in pairs)
-                else "named"
-                if any(_answers(a, b) for a, b in pairs)
-                else "separate"
             )
-            total = score(len(affirm), len(deny), outlets, specific) + STRENGTH_BONUS[strength]
-            out.append(Contest(kind, affirm, deny, used, total, strength))
+        ]
+        if not pairs:
+            continue
+        # dicts keep first-seen order and make membership cheap on threads with
+        # thousands of voices
+        affirm = [str(v) for v in dict.fromkeys(a.voice for a, _ in pairs)]
+        deny = [str(v) for v in dict.fromkeys(b.voice for _, b in pairs)]
+        used = list(dict.fromkeys(c.id for pair in pairs for c in pair))
+        strength = (
+            "rebuttal"
+            if any(_rebuts(a, b) for a, b in pairs)
+            else "named"
+            if any(_answers(a, b) for a, b in pairs)
+            else "separate"
+        )
+        total = score(len(affirm), len(deny), outlets, specific) + STRENGTH_BONUS[strength]
+        out.append(Contest(kind, affirm, deny, used, total, strength))
     return out
 
 

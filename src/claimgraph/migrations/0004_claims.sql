@@ -92,8 +92,18 @@ CREATE TABLE document_groups (
     group_id TEXT NOT NULL
 );
 
+-- generation counts every save and delete of a document (bumped in the same
+-- transaction), so a thread build knows exactly which state of the store it saw.
+CREATE TABLE ledger_state (
+    id INTEGER PRIMARY KEY,
+    generation INTEGER NOT NULL
+);
+
+INSERT INTO ledger_state (id, generation) VALUES (1, 0);
+
 CREATE TABLE thread_builds (
     id INTEGER PRIMARY KEY,
+    generation INTEGER NOT NULL,
     documents INTEGER NOT NULL,
     claims INTEGER NOT NULL,
     built_at TEXT NOT NULL

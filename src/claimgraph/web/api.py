@@ -612,7 +612,7 @@ def list_contested(
 ) -> Any:
     store = state_of(request).store()
     items = store.contested(limit=limit, offset=offset, about=about)
-    total = store.count_contested() if not about else len(store.contested(about=about))
+    total = store.count_contested(about=about)
     return _list(items, total, limit, offset, format, "contested")
 
 

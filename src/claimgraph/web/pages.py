@@ -296,7 +296,7 @@ def contested(request: Request, about: Text = None, page: Page = 1) -> Response:
     store = state_of(request).store()
     offset = (page - 1) * PAGE_SIZE
     rows = [c.to_dict() for c in store.contested(limit=PAGE_SIZE, offset=offset, about=about)]
-    total = store.count_contested() if not about else len(store.contested(about=about))
+    total = store.count_contested(about=about)
     return _render(
         request,
         "contested.html",
