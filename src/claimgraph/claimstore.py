@@ -932,9 +932,18 @@ def _thread_row(r: Sequence[Any]) -> ThreadRow:
 
 
 def _claim_item(st: ClaimStatement) -> TimelineItem:
+    """A claim on a timeline: at the time it says the thing happened, when that is a
+    date ("on 2022-10-17", "2022-10"), else at its article's date."""
+    from claimgraph.store import time_range
+
+    date, source = st.published, "published"
+    if st.time and not st.time.startswith(("before", "after", "since")):
+        first, _ = time_range(st.time)
+        if first:
+            date, source = first, "event"
     return TimelineItem(
-        date=st.published,
-        date_source="published",
+        date=date,
+        date_source=source,
         kind="claim",
         thread=st.thread,
         text=f"{st.voice.name} ({st.side}): {st.proposition}",
