@@ -83,10 +83,12 @@ MEASURE_HEADS = frozenset(
 )
 #: A denial's content that only names an earlier claim ("the accusation", "any link").
 _CLAIM_REFERENCE = re.compile(
-    r"^(?:the|this|that|these|those|such|any|an?|all|his|her|their|its)?\s*"
+    r"^(?:(?:the|this|that|these|those|such|any|an?|all|his|her|their|its)?\s*"
     r"(?:[\w.’'-]+\s+){0,3}?(?:accusations?|reports?|claims?|allegations?|account|charges?|"
     r"story|stories|remarks?|assertions?|suggestions?|link|links|involvement|role|"
-    r"assessment|statements?|charge)\b[^,;]{0,40}$",
+    r"assessment|statements?|charge|wrongdoing)\b[^;]{0,80}"
+    # "has denied it happened", "disputes this"
+    r"|(?:it|that|this)(?:\s+(?:happened|occurred|took place|was true))?)$",
     re.I,
 )
 #: Nouns that hold someone's claim ("Sanders' accusations that ...").
