@@ -622,21 +622,7 @@ class BrowseStore:
             f" WHERE a.entity_id = e.id) FROM entities e WHERE e.id IN ({marks})",
             ids,
         ).fetchall()
-        return {
-            str(r[0]): EntityRow(
-                id=str(r[0]),
-                name=str(r[1]),
-                type=str(r[2]),
-                country=r[3],
-                sector=r[4],
-                role=r[5],
-                affiliation=r[6],
-                documents=int(r[7]),
-                mentions=int(r[8]),
-                statements=int(r[9]),
-            )
-            for r in rows
-        }
+        return {str(r[0]): EntityRow.from_row(r) for r in rows}
 
     # -- network --------------------------------------------------------------------
 

@@ -539,6 +539,8 @@ class ClaimStore:
 
     def count_contested(self, *, about: str | None = None) -> int:
         """How many items ``contested`` returns for the same filter."""
+        from claimgraph.store import _contains
+
         self.ensure_threads()
         query = "SELECT COUNT(*) FROM contests k JOIN threads t ON t.id = k.thread_id"
         params: list[Any] = []
@@ -555,6 +557,8 @@ class ClaimStore:
         """Contested propositions, most contested first (see ``threads.score``), each with
         the voices on either side and the sentences that put them there. ``about`` keeps
         propositions whose text contains it (case-insensitive)."""
+        from claimgraph.store import _contains
+
         self.ensure_threads()
         query = (
             "SELECT t.id, t.proposition, k.kind, k.score, k.sides, t.first_seen, t.last_seen "
@@ -844,6 +848,8 @@ def _claim_filters(
     by: str | None, about: str | None, thread: str | None, document: str | None
 ) -> tuple[list[str], list[Any]]:
     """WHERE terms shared by ``claims`` and ``count_claims`` (aliases c, d, va, ve, tc)."""
+    from claimgraph.store import _contains
+
     where: list[str] = []
     params: list[Any] = []
     if by:
@@ -889,12 +895,6 @@ def _thread_filters(actor: str | None, contested: bool | None) -> tuple[list[str
         )
         params.extend([actor, actor, actor])
     return where, params
-
-
-def _contains(text: str) -> str:
-    """A LIKE pattern for a substring, with its wildcards escaped (ESCAPE '\\')."""
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def _page(limit: int | None, offset: int, params: list[Any]) -> str:

@@ -42,6 +42,23 @@ class EntityRow:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @classmethod
+    def from_row(cls, r: Sequence[Any]) -> EntityRow:
+        """From (id, name, type, country, sector, role, affiliation, documents, mentions,
+        statements), the column order every entity query here selects."""
+        return cls(
+            id=str(r[0]),
+            name=str(r[1]),
+            type=str(r[2]),
+            country=r[3],
+            sector=r[4],
+            role=r[5],
+            affiliation=r[6],
+            documents=int(r[7]),
+            mentions=int(r[8]),
+            statements=int(r[9]),
+        )
+
 
 @dataclass
 class EntityProfile:
@@ -208,21 +225,7 @@ class EntityStore:
             query += " LIMIT ?"
             params.append(int(limit))
         rows = self._execute(query, params).fetchall()
-        return [
-            EntityRow(
-                id=str(r[0]),
-                name=str(r[1]),
-                type=str(r[2]),
-                country=r[3],
-                sector=r[4],
-                role=r[5],
-                affiliation=r[6],
-                documents=int(r[7]),
-                mentions=int(r[8]),
-                statements=int(r[9]),
-            )
-            for r in rows
-        ]
+        return [EntityRow.from_row(r) for r in rows]
 
     def find_entity(self: _Executes, name: str) -> EntityRow | None:
         """The entity a user means by ``name``: an id, an exact name, an alias, or the
