@@ -176,3 +176,104 @@ def test_claims_are_in_the_extract_contract(extractor: Extractor) -> None:
     # "before the war" between Russia and Ukraine is dated by the conflicts table
     assert record["time"]["value"] == "2022-02-24"
     assert record["time"]["relation"] == "before"
+
+
+def _sides(x: Extraction, predicate: str = "alleged") -> dict[str, set[str]]:
+    """Voice name -> sides it takes on the claim-about-a-claim propositions."""
+    out: dict[str, set[str]] = {}
+    for c in claims_of(x):
+        if c["proposition"].get("predicate") == predicate:
+            out.setdefault(c["voice_name"], set()).add(c["side"])
+    return out
+
+
+def test_a_denial_that_only_names_an_accusation_answers_the_accuser(
+    extractor: Extractor,
+) -> None:
+    x = extract(
+        extractor,
+        "Harbour Daily\n\n"
+        "Port inspector Nadia Korhonen said in a complaint filed on Monday that the mayor's "
+        "chief of staff, Viktor Lindqvist, had pushed her against a wall during an "
+        "argument over the budget.\n\n"
+        "Lindqvist has denied it happened.",
+    )
+    sides = _sides(x)
+    assert sides.get("Nadia Korhonen") == {"affirm"}
+    assert sides.get("Viktor Lindqvist") == {"deny"}
+    deny = next(c for c in claims_of(x) if c["voice_name"] == "Viktor Lindqvist")
+    assert deny["proposition"]["text"].startswith("Nadia Korhonen: ")
+    names = {a.id: a.name for a in x.actors}
+    assert names[deny["responds_to"]] == "Nadia Korhonen"
+
+
+def test_an_unrelated_earlier_statement_is_not_taken_for_the_accusation(
+    extractor: Extractor,
+) -> None:
+    # the only earlier statement names the denier's country, but accuses no one of it
+    x = extract(
+        extractor,
+        "Harbour Daily\n\n"
+        "Minister Aino Virtanen said a planned meeting with Estonian experts had fallen "
+        "through.\n\n"
+        "Estonia dismissed the account.",
+    )
+    assert _sides(x) == {}
+
+
+def test_calling_a_named_claim_false_puts_its_owner_on_the_other_side(
+    extractor: Extractor,
+) -> None:
+    x = extract(
+        extractor,
+        "Harbour Daily\n\n"
+        "Dana Whitfield, a spokeswoman for Senator Elena Marsh, said on Thursday that "
+        "Governor Paul Radcliffe's claim that Marsh voted to close the shipyard was simply "
+        "not true.",
+    )
+    sides = _sides(x)
+    assert sides.get("Paul Radcliffe") == {"affirm"}
+    assert sides.get("Dana Whitfield") == {"deny"}
+
+
+def test_a_blanket_rejection_of_someones_claims_is_not_a_proposition(
+    extractor: Extractor,
+) -> None:
+    x = extract(
+        extractor,
+        "Harbour Daily\n\n"
+        "Finland said the ferry company had hidden losses, broken safety rules and misled "
+        "regulators. Company spokesman Lars Berg said the Finnish claims were baseless.",
+    )
+    assert "Lars Berg" not in _sides(x)
+
+
+def test_a_person_wrong_to_say_something_is_the_owner_of_what_they_said(
+    extractor: Extractor,
+) -> None:
+    x = extract(
+        extractor,
+        "Harbour Daily\n\n"
+        "Governor Paul Radcliffe said on Friday that Senator Elena Marsh was wrong to say "
+        "he had cut the shipyard budget.",
+    )
+    sides = _sides(x)
+    assert sides == {"Elena Marsh": {"affirm"}, "Paul Radcliffe": {"deny"}}
+    deny = next(
+        c
+        for c in claims_of(x)
+        if c["voice_name"] == "Paul Radcliffe" and c["proposition"]["predicate"] == "alleged"
+    )
+    assert deny["proposition"]["text"] == "Elena Marsh: he had cut the shipyard budget"
+
+
+def test_a_report_in_an_outlet_is_the_outlets_claim(extractor: Extractor) -> None:
+    x = extract(
+        extractor,
+        "Harbour Daily\n\n"
+        "Mayor Tomas Lind dismissed a report in the Coastal Herald that he had sold city "
+        "land to a friend.",
+    )
+    voices = {(c["voice_name"], c["side"]) for c in claims_of(x)}
+    assert ("Coastal Herald", "affirm") in voices
+    assert ("Tomas Lind", "deny") in voices

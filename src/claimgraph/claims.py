@@ -37,6 +37,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Token
 
+from claimgraph.events import PUBLISHED_NOUNS
 from claimgraph.model import Actor, Attribution, Extraction
 
 #: Attribution stances that take a side; the rest (hedge, question) report without one.
@@ -88,9 +89,34 @@ _CLAIM_REFERENCE = re.compile(
     r"story|stories|remarks?|assertions?|suggestions?|link|links|involvement|role|"
     r"assessment|statements?|charge|wrongdoing)\b[^;]{0,80}"
     # "has denied it happened", "disputes this"
-    r"|(?:it|that|this)(?:\s+(?:happened|occurred|took place|was true))?)$",
+    r"|(?:it|that|this)(?:\s+(?:happened|occurred|took place|was true))?"
+    # "'It's just not true,' he said", "'That never happened'", "'Nice try, not true'"
+    r"|(?:(?:nice try|no)\s+)?(?:(?:it|that|this)(?:'s|’s|\s+is|\s+was)?\s+)?"
+    r"(?:(?:just|simply|completely|totally|all|flatly|absolutely)\s+)?"
+    r"(?:not true|untrue|false|nonsense|a lie|lies|absurd|ridiculous|made up|never happened))$",
     re.I,
 )
+#: What a claim is called when someone says it is false: "Rubio's claim ... is simply
+#: not true", "the AP report was misleading", "Trump's tweets ... are lies".
+FALSITY_WORDS = frozenset(
+    "false untrue inaccurate misleading baseless unfounded nonsense lie lies fabricated bogus "
+    "incorrect distorted distortion fiction fabrication unsubstantiated fake".split()
+)
+#: Words that call a claim false only when what they judge is plainly a claim.
+EVALUATIVE_FALSITY = frozenset("wrong absurd ridiculous".split())
+#: Nouns for things said, beside CLAIM_WORDS: "Cruz's description was false".
+SAID_WORDS = frozenset(
+    "description statement statements tweet tweets remark remarks comment comments figure "
+    "figures number numbers version portrayal depiction testimony".split()
+)
+#: Cue verbs that deny by themselves: "denied that the report was false" affirms it.
+DENY_CUES = ("deni", "deny", "disput", "reject", "refut", "rebut", "dismiss", "contradict")
+
+
+def names_a_claim(text: str) -> bool:
+    """Does a denial's content only name a claim ("the accusation", "it's not true")
+    rather than say what is false?"""
+    return bool(_CLAIM_REFERENCE.match(text.strip().strip("\"'“”‘’.,!;: ")))
 #: Nouns that hold someone's claim ("Sanders' accusations that ...").
 CLAIM_WORDS = frozenset(
     "accusation accusations claim claims allegation allegations charge charges report reports "
@@ -264,8 +290,26 @@ class _Builder:
             for att in self.x.attributions:
                 if att.id not in with_events:
                     self.statement_claims(att)
+                self.falsity_claims(att)
         self.denials_of_earlier_claims(with_events)
+        self.denials_of_accusations()
         return self.out
+
+    def denials_of_accusations(self) -> None:
+        """ "Lewandowski has denied that he was working on a book", "Putin denied that
+        they were on active duty": a voice that denies something about its own side
+        answers the accusation before it, when there is one (see
+        :meth:`answer_accusation`); the denial keeps its own proposition too."""
+        if self.sdoc is None:
+            return
+        for a in self.x.attributions:
+            if a.stance != "deny" or a.speaker is None or names_a_claim(a.content.text):
+                continue
+            if not any(w.lower().startswith(DENY_CUES) for w in a.cue.text.split()):
+                continue  # "said the plan was wrong": an opinion, not a denial
+            voices = [a.speaker, *a.co_speakers]
+            if self.accused_in(a, voices) is not None:
+                self.answer_accusation(a.cue.start, a.content.end, a, voices, {})
 
     def denials_of_earlier_claims(self, with_events: set[str]) -> None:
         """ "Iran rejected the accusation", "the Kremlin dismissed the report", "Tehran
@@ -277,11 +321,11 @@ class _Builder:
         for a in self.x.attributions:
             if a.id in with_events or a.stance != "deny":
                 continue
-            if _CLAIM_REFERENCE.match(a.content.text.strip()):
+            if names_a_claim(a.content.text):
                 anaphors.append((a.cue.start, a.content.end, a, a.speaker, {}))
         for ev in self.x.events:
             obj = ev.get("object") or {}
-            if ev["type"] == "REJECT" and _CLAIM_REFERENCE.match(obj.get("text", "")):
+            if ev["type"] == "REJECT" and names_a_claim(obj.get("text", "")):
                 owner = self.atts.get(ev["attribution"]) if ev.get("attribution") else None
                 trig = ev["trigger"]
                 anaphors.append((trig["start"], trig["end"], owner, ev.get("actor"), ev))
@@ -310,12 +354,12 @@ class _Builder:
                 and pos - c["evidence"]["start"] < ANAPHOR_REACH
                 and c["voice"] not in voices
             ]
-            if not before:
-                continue
             # people deny what they are accused of: prefer claims about the denier's side
             before = [c for c in before if self.same_side(c["proposition"]["actor"], voices)]
             if not before:
-                continue  # a denial of something said about others: too loose to link
+                # no claim of a proposition to join: answer the accusation itself
+                self.answer_accusation(pos, end, att, voices, ev)
+                continue
             last = max(c["evidence"]["start"] for c in before)
             for ante in [c for c in before if c["evidence"]["start"] == last]:
                 start = pos
@@ -345,6 +389,165 @@ class _Builder:
                         att=att,
                         responds_to=ante["voice"],
                     )
+
+    def answer_accusation(
+        self,
+        pos: int,
+        end: int,
+        att: Attribution | None,
+        voices: list[str],
+        ev: dict[str, Any],
+    ) -> None:
+        """ "Fields accused Lewandowski of grabbing her ... The campaign has denied it
+        happened": a denial that names a claim whose words hold no proposition the
+        rules can key (an accusation of misconduct, a report about a company). The
+        proposition is that claim, as its speaker made it: the accuser affirms it, the
+        denier answers the accuser. The claim it names is the latest attribution before
+        the denial, by another named voice, that speaks about the denier's side."""
+        about: tuple[Attribution, str, tuple[bool, int]] | None = None
+        for a in self.x.attributions:
+            if not (
+                a.cue.start < pos
+                and pos - a.cue.start < ANAPHOR_REACH
+                and a.stance in ("affirm", "allege")
+                and a.speaker is not None
+                and a.speaker not in voices
+                and not self.same_side(a.speaker, voices)
+                and not names_a_claim(a.content.text)
+                # "according to court documents", "Headline: ...": sourcing, not a claim
+                # anyone answers
+                and a.cue.text.strip().lower() not in ("according to", ":")
+            ):
+                continue
+            accused = self.accused_in(a, voices)
+            # an accusation before a plain statement, then the latest
+            rank = (a.stance == "allege", a.cue.start)
+            if accused is not None and (about is None or rank > about[2]):
+                about = (a, accused, rank)
+        if about is None:
+            return
+        claim, accused, _ = about
+        speaker = str(claim.speaker)
+        prop = {
+            "kind": "statement",
+            "type": "STATEMENT",
+            "mode": None,
+            # not a verb lemma, so never the key of a statement "X claimed that ..."
+            "predicate": "alleged",
+            "actor": speaker,
+            "target": self.party(accused),
+            # what the accuser says the accused did: two articles quoting the same
+            # accusation share it, different accusations by the same voice do not
+            "object": self.content_verb(claim),
+            "also": None,
+            "clause": f"{self.actors[speaker].name}: {' '.join(claim.content.text.split())}"[:160],
+        }
+        if prop["target"] is None:
+            return
+        shared = {
+            "polarity": "affirmed",
+            "modality": "actual",
+            "time": None,
+            "quantity": None,
+            "quantity_class": None,
+            "event": None,
+        }
+        self.add(
+            {
+                "proposition": prop,
+                **shared,
+                "evidence": _span(self.text, claim.content.start, claim.content.end),
+                "sentence": self.sentence_of(claim.content.start, claim.content.end),
+            },
+            voice=speaker,
+            stance="allege" if claim.stance == "allege" else "affirm",
+            side=1,
+            att=claim,
+        )
+        denial = {
+            "proposition": prop,
+            **shared,
+            "polarity": "negated",
+            "event": ev.get("id") if ev else None,
+            "evidence": _span(self.text, pos, end),
+            "sentence": dict(ev["sentence"]) if ev else self.sentence_of(pos, end),
+        }
+        for v in voices:
+            self.add(denial, voice=v, stance="deny", side=-1, att=att, responds_to=speaker)
+
+    def accused_in(self, claim: Attribution, voices: list[str]) -> str | None:
+        """The actor on the denier's side whom an attribution accuses: the object of its
+        cue ("accused Corey Lewandowski of grabbing her") or the subject of what it says
+        ("Trump's campaign manager yanked her", "BuzzFeed missed its targets"). A side
+        merely named elsewhere in it ("a meeting with Ukrainian experts fell through")
+        is not accused of anything."""
+        if self.sdoc is None:
+            return None
+        heads: list[Token] = []
+        cue = self.sdoc.char_span(claim.cue.start, claim.cue.end, alignment_mode="expand")
+        if cue is not None and len(cue):
+            heads += [c for c in cue.root.children if c.dep_ == "dobj"]
+        content = self.sdoc.char_span(
+            claim.content.start, claim.content.end, alignment_mode="expand"
+        )
+        if content is not None and len(content):
+            inside = {t.i for t in content}
+            verb = next(
+                (
+                    t
+                    for t in content
+                    if t.pos_ in ("VERB", "AUX") and (t.head.i not in inside or t.head.i == t.i)
+                ),
+                None,
+            )
+            if verb is not None:
+                heads += [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        for head in heads:
+            words = list(head.subtree)
+            if _MADE_BY.search(self.text[words[0].idx : words[-1].idx + len(words[-1].text)]):
+                continue  # "Iranian-made drones struck": a maker, not the accused doer
+            # the head noun and whose it is: "Trump's campaign manager"
+            whose = [c for c in head.children if c.dep_ in ("poss", "nmod", "compound", "appos")]
+            for tok in [head, *whose]:
+                actor = self.actor_of(tok)
+                if actor is None and tok.pos_ == "PROPN":
+                    actor = self.person_by_surname(tok.text)
+                if actor is not None and self.same_side(actor, voices):
+                    return actor
+        return None
+
+    def person_by_surname(self, word: str) -> str | None:
+        """The article's one person with this surname: "Trump's campaign manager" where
+        the parser left "Trump" unlinked."""
+        found = [
+            a.id
+            for a in self.x.actors
+            if a.type == "person" and a.name.split() and a.name.split()[-1] == word
+        ]
+        return found[0] if len(found) == 1 else None
+
+    def actor_of(self, tok: Token) -> str | None:
+        start, end = tok.idx, tok.idx + len(tok.text)
+        for a in self.x.actors:
+            if any(m.start <= start and end <= m.end for m in a.mentions):
+                return a.id
+        return None
+
+    def content_verb(self, claim: Attribution) -> str | None:
+        if self.sdoc is None:
+            return None
+        span = self.sdoc.char_span(
+            claim.content.start, claim.content.end, alignment_mode="expand"
+        )
+        if span is None:
+            return None
+        verb = next((t for t in span if t.pos_ == "VERB"), None)
+        return verb.lemma_.lower() if verb is not None else None
+
+    def sentence_of(self, start: int, end: int) -> dict[str, int]:
+        if self.sdoc is None:
+            return {"start": start, "end": end}
+        return _sentence(self.sdoc, start, end)
 
     def event_claims(self, ev: dict[str, Any]) -> None:
         prop = self.event_proposition(ev)
@@ -453,6 +656,10 @@ class _Builder:
                     return True
             if voice.type == "person" and actor.type == "state" and voice.country == actor.country:
                 return True  # a minister answers for the state's acts
+            if _shares_name(actor.affiliation, voice.name) or _shares_name(
+                voice.affiliation, actor.name
+            ):
+                return True  # "Trump campaign manager Corey Lewandowski" and the campaign
         return False
 
     def party(self, actor_id: str | None) -> str | None:
@@ -503,6 +710,124 @@ class _Builder:
         if owner is not None:
             self.add(base, voice=owner, stance="allege", side=sign, att=att)
 
+    def falsity_claims(self, att: Attribution) -> None:
+        """ "Frazier said Rubio's claim that Cruz favours legalisation is simply not
+        true", "Fallon said the AP report is misleading": a voice calls someone's claim
+        false. The proposition is that claim as the article names it; its owner (the
+        possessor or maker named in the phrase) affirms it, the voice denies it."""
+        assert self.sdoc is not None
+        span = self.sdoc.char_span(att.content.start, att.content.end, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            return
+        inside = {t.i for t in span}
+        root = next(
+            (t for t in span if t.pos_ in ("VERB", "AUX") and t.head.i not in inside), None
+        )
+        if root is None or root.lemma_ not in ("be", "seem", "prove", "remain"):
+            return
+        verdict = [c for c in root.children if c.dep_ in ("acomp", "attr", "oprd")]
+        negated = any(c.dep_ == "neg" for c in root.children)
+        subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is None or subj.pos_ not in ("NOUN", "PROPN"):
+            return
+        # "wrong" and "absurd" judge views as often as facts: only for what is plainly
+        # a claim ("Rubio's claim", "the report") or the person who made it
+        said = subj.lower_ in CLAIM_WORDS or subj.lower_ in SAID_WORDS or subj.pos_ == "PROPN"
+        verdicts = FALSITY_WORDS | (EVALUATIVE_FALSITY if said else frozenset())
+        false = any(
+            v.lower_ in verdicts
+            or (negated and v.lower_ in ("true", "accurate", "correct"))
+            or any(c.dep_ == "amod" and c.lower_ in verdicts for c in v.children)
+            for v in verdict
+        )
+        if not false:
+            return
+        if subj.lower_ in CLAIM_WORDS and not any(
+            c.dep_ in ("acl", "relcl", "prep", "ccomp", "appos") for c in subj.children
+        ):
+            # "the U.S. claims were baseless" after three different U.S. claims: a
+            # blanket rejection that does not say which claim it answers
+            return
+        owner = self.owner_in(subj)
+        if owner is None:
+            return
+        words = list(subj.subtree)
+        named = " ".join(self.text[words[0].idx : words[-1].idx + len(words[-1].text)].split())
+        saying = self.saying_after(verdict)
+        if saying is not None and subj.pos_ == "PROPN":
+            named = saying  # "Mr. Khan was wrong to say he had not sacrificed": what he said
+        prop = {
+            "kind": "statement",
+            "type": "STATEMENT",
+            "mode": None,
+            "predicate": "alleged",
+            "actor": owner,
+            "target": None,
+            "object": singular(subj.lemma_.lower()),
+            "also": None,
+            "clause": f"{self.actors[owner].name}: {named}"[:160],
+        }
+        base = {
+            "proposition": prop,
+            "polarity": "negated",
+            "modality": "actual",
+            "time": None,
+            "quantity": None,
+            "quantity_class": None,
+            "event": None,
+            "evidence": _span(self.text, att.content.start, att.content.end),
+            "sentence": _sentence(self.sdoc, att.content.start, att.content.end),
+        }
+        # "denied that the report was false" takes the report's side
+        cue_denies = any(w.lower().startswith(DENY_CUES) for w in att.cue.text.split())
+        side = 1 if cue_denies else -1
+        for a, voice, flip in self.voices(att):
+            if voice == owner or self.stance_of(a) not in SIDED_STANCES:
+                continue
+            self.add(
+                base,
+                voice=voice,
+                stance="deny" if side * flip < 0 else "affirm",
+                side=side * flip,
+                att=a,
+                responds_to=owner if side * flip < 0 else None,
+            )
+        self.add(base, voice=owner, stance="allege", side=1, att=None)
+
+    def saying_after(self, verdict: list[Token]) -> str | None:
+        """What a person is "wrong to say" or "wrong for saying": the words after the
+        verb of saying."""
+        for v in verdict:
+            for tok in v.subtree:
+                if tok.lemma_ in ("say", "claim", "suggest", "insist", "allege") and tok.i > v.i:
+                    said = [t for t in tok.subtree if t.i > tok.i]
+                    if said:
+                        return " ".join(
+                            self.text[said[0].idx : said[-1].idx + len(said[-1].text)].split()
+                        )
+        return None
+
+    def owner_in(self, noun: Token) -> str | None:
+        """Whose claim a noun phrase names: its possessor or a name inside it ("Rubio's
+        claim", "the AP report", "all of the claims in Podliska's suit"), following
+        only the noun's own modifiers, never a clause ("polls showing him behind Trump"
+        are not Trump's)."""
+        if noun.pos_ == "PROPN":
+            own = self.actor_at(noun)
+            if own is not None:
+                return own  # "Patricia Smith ... is absolutely wrong"
+        todo = list(noun.children)
+        while todo:
+            tok = todo.pop(0)
+            if tok.dep_ in ("poss", "nmod", "compound", "pobj"):
+                actor = self.actor_at(tok)
+                if actor is not None:
+                    return actor
+                todo.extend(tok.children)
+            elif tok.dep_ == "prep" and tok.lower_ in ("of", "in", "by", "from"):
+                todo.extend(tok.children)
+        return None
+
     def statement_proposition(self, att: Attribution) -> dict[str, Any] | None:
         """Subject, predicate and object of a reported statement's main clause, when its
         subject is a participant of the article ("Clinton lied about the emails")."""
@@ -524,7 +849,15 @@ class _Builder:
             holder = next((c for c in noun.children if c.dep_ == "poss"), None)
             if holder is None:
                 by = next(
-                    (c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("from", "by")),
+                    (
+                        c
+                        for c in noun.children
+                        if c.dep_ == "prep"
+                        and (
+                            c.lower_ in ("from", "by")
+                            or (c.lower_ == "in" and noun.lemma_.lower() in PUBLISHED_NOUNS)
+                        )
+                    ),
                     None,
                 )
                 holder = next((c for c in by.children if c.dep_ == "pobj"), None) if by else None
@@ -586,8 +919,13 @@ class _Builder:
             return None
         holder = next((c for c in noun.children if c.dep_ == "poss"), None)
         about: Token | None = None
+        published = noun.lemma_.lower() in PUBLISHED_NOUNS
         for c in noun.children:
-            if c.dep_ == "prep" and c.lower_ in ("from", "by") and holder is None:
+            if (
+                c.dep_ == "prep"
+                and (c.lower_ in ("from", "by") or (c.lower_ == "in" and published))
+                and holder is None
+            ):
                 holder = next((g for g in c.children if g.dep_ == "pobj"), None)
             if c.dep_ == "prep" and c.lower_ in ("about", "of", "over", "on", "against"):
                 about = next((g for g in c.children if g.dep_ == "pobj"), None)
@@ -596,6 +934,13 @@ class _Builder:
             return None
         words = [t for t in noun.subtree if t.i >= noun.i]
         text = " ".join(self.text[words[0].idx : words[-1].idx + len(words[-1].text)].split())
+        obj = singular(about.lemma_.lower()) if about is not None else None
+        if about is None and len(words) == 1:
+            # "rejected Clinton's claim": which one the article gave her a little earlier
+            said = self.latest_said_by(owner, att.cue.start)
+            if said is not None:
+                text = " ".join(said.content.text.split())
+                obj = self.content_verb(said)
         return {
             "kind": "statement",
             "type": "STATEMENT",
@@ -603,12 +948,24 @@ class _Builder:
             "predicate": f"claim {singular(noun.lemma_.lower())}",
             "actor": owner,
             "target": None,
-            "object": singular(about.lemma_.lower()) if about is not None else None,
+            "object": obj,
             "also": None,
             "negated": False,
             "owner": owner,
             "clause": f"{self.actors[owner].name}: {text}"[:160],
         }
+
+    def latest_said_by(self, voice: str, before: int) -> Attribution | None:
+        """The voice's latest statement shortly before a position."""
+        said = [
+            a
+            for a in self.x.attributions
+            if a.speaker == voice
+            and a.cue.start < before
+            and before - a.cue.start < 2 * ANAPHOR_REACH
+            and a.stance in SIDED_STANCES
+        ]
+        return max(said, key=lambda a: a.cue.start) if said else None
 
     def actor_at(self, tok: Token) -> str | None:
         start, end = tok.idx, tok.idx + len(tok.text)
@@ -708,6 +1065,31 @@ def proposition_text(
     if obj:
         parts += ["(" + obj + ")"]
     return " ".join(parts)
+
+
+#: Words many bodies share: "Foreign Ministry" does not tie Kyiv's ministry to Tehran's.
+_INSTITUTION_WORDS = frozenset(
+    "foreign ministry minister department office party committee national campaign house "
+    "state states council government democratic republican federal justice defense defence "
+    "security interior affairs united general senate congress assembly agency bureau "
+    "commission administration white central public international news press the".split()
+)
+
+
+def _shares_name(affiliation: str | None, name: str) -> bool:
+    """Does an affiliation ("Donald Trump campaign") carry a capitalised word of the
+    name ("Trump Campaign", "Donald J. Trump")?"""
+    if not affiliation:
+        return False
+
+    def proper(text: str) -> set[str]:
+        return {
+            w
+            for w in _WORD.findall(text)
+            if w[0].isupper() and len(w) > 2 and w.lower() not in _INSTITUTION_WORDS
+        }
+
+    return bool(proper(affiliation) & proper(name))
 
 
 def _of_phrase(after: str) -> str | None:

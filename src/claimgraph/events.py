@@ -125,6 +125,8 @@ UNSAID_VERBS = frozenset(
 #: Nouns that name a war as a point in time ("before the war", "since the invasion").
 WAR_NOUNS = frozenset("war invasion conflict offensive fighting hostilities".split())
 AIR_STRIKE = frozenset("missile air drone rocket military".split())
+#: Claim nouns an outlet owns when the claim is "in" it: "a report in Politico".
+PUBLISHED_NOUNS = frozenset("report story article editorial column piece".split())
 
 
 @dataclass
@@ -967,7 +969,11 @@ class _DocEvents:
             if c.dep_ == "poss":
                 return self.resolve(c)
         for c in noun.children:
-            if c.dep_ == "prep" and c.lower_ in ("by", "from"):
+            if c.dep_ == "prep" and (
+                c.lower_ in ("by", "from")
+                # "a report in Politico that ...": the outlet's
+                or (c.lower_ == "in" and noun.lemma_.lower() in PUBLISHED_NOUNS)
+            ):
                 return self.resolve(_child(c, "pobj"))
             if c.dep_ == "acl" and c.pos_ == "VERB":
                 agent = _child(c, "agent")
