@@ -28,7 +28,7 @@ help:
 	@echo "make demo       set up .venv (if needed), ingest the examples/ articles into $(DEMO_DB), show statements and contested claims"
 	@echo "make serve      web interface and REST API over $(DEMO_DB) at http://$(HOST):$(PORT)/"
 	@echo "make test       set up .venv (if needed), run lint, then pytest over tests/"
-	@echo "make lint       ruff check + mypy"
+	@echo "make lint       ruff check, ruff format --check, mypy"
 	@echo "make bench      benchmark 'claimgraph extract' against spaCy nlp.pipe on PolNeAR dev"
 	@echo "                (add BENCH_ARGS='--write docs/benchmarks.md' to record the results)"
 	@echo "make bench-api  REST API latency on a store of >= 1,000 articles (benchmarks/bench_api.py)"
@@ -76,6 +76,7 @@ serve: $(STAMP)
 
 lint: $(STAMP)
 	"$(BIN)/ruff" check .
+	"$(BIN)/ruff" format --check .
 	"$(BIN)/mypy"
 
 test: lint

@@ -67,8 +67,9 @@ def build_store(db: Path, shared: Path, articles: int, workers: int) -> None:
             )
 
     started = time.monotonic()
-    report = ingest_documents(read_documents([*folders, REPO / "examples"]), str(db),
-                              workers=workers)
+    report = ingest_documents(
+        read_documents([*folders, REPO / "examples"]), str(db), workers=workers
+    )
     stored, copy = report.stored, 0
     while stored < articles:  # duplicates among the sources are stored once
         missing = articles - stored
@@ -240,8 +241,9 @@ def main(argv: list[str] | None = None) -> int:
         proc.terminate()
         proc.wait(timeout=10)
     if docs < args.articles:
-        print(f"warning: the store holds {docs} articles, fewer than {args.articles}",
-              file=sys.stderr)
+        print(
+            f"warning: the store holds {docs} articles, fewer than {args.articles}", file=sys.stderr
+        )
     section = report(rows, docs, args)
     print(section)
     if args.json:

@@ -277,3 +277,12 @@ def test_a_report_in_an_outlet_is_the_outlets_claim(extractor: Extractor) -> Non
     voices = {(c["voice_name"], c["side"]) for c in claims_of(x)}
     assert ("Coastal Herald", "affirm") in voices
     assert ("Tomas Lind", "deny") in voices
+
+
+def test_a_call_to_rebut_a_claim_is_not_a_rebuttal(extractor: Extractor) -> None:
+    x = extract(
+        extractor,
+        "Harbour Daily\n\n"
+        "A former envoy, Ilse Varga, said Norway must rebut Governor Paul Radcliffe's claims.",
+    )
+    assert not [c for c in claims_of(x) if c["side"] == "deny"]

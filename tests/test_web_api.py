@@ -257,8 +257,13 @@ def test_post_raw_text_with_query_metadata(api: httpx.Client) -> None:
 def test_post_bad_input_names_document_and_reason(api: httpx.Client) -> None:
     cases = [
         ({"text": "   \n  ", "name": "blank.txt"}, "empty"),
-        ({"text": "Министр заявил, что беспилотники не поставлялись в Россию. " * 10,
-          "name": "russian.txt"}, "English"),
+        (
+            {
+                "text": "Министр заявил, что беспилотники не поставлялись в Россию. " * 10,
+                "name": "russian.txt",
+            },
+            "English",
+        ),
         ({"text": NEW_ARTICLE, "published": "last Tuesday", "name": "dated.txt"}, "date"),
     ]
     for payload, reason in cases:
@@ -298,13 +303,22 @@ def test_contested_is_two_clicks_from_home(api: httpx.Client) -> None:
     board = api.get("/contested").text
     top = api.get("/api/contested").json()["items"][0]
     assert top["proposition"] in board
-    assert f'/threads/{top["thread"]}' in board
+    assert f"/threads/{top['thread']}" in board
     assert api.get(f"/threads/{top['thread']}").status_code == 200
 
 
 def test_pages_answer_and_unknown_pages_are_html_404(api: httpx.Client) -> None:
-    for path in ("/documents", "/actors", "/statements", "/events", "/timeline", "/network",
-                 "/search?q=drones", "/actors/state%3AIRN", "/static/vendor/echarts/LICENSE"):
+    for path in (
+        "/documents",
+        "/actors",
+        "/statements",
+        "/events",
+        "/timeline",
+        "/network",
+        "/search?q=drones",
+        "/actors/state%3AIRN",
+        "/static/vendor/echarts/LICENSE",
+    ):
         assert api.get(path).status_code == 200, path
     r = api.get("/documents/0000000000000000")
     assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")

@@ -56,9 +56,11 @@ def page(browser: object, server: str) -> Iterator[object]:
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
     pg.on(
         "request",
-        lambda req: foreign.append(req.url)
-        if urlsplit(req.url).hostname not in ("127.0.0.1", None, "")
-        else None,
+        lambda req: (
+            foreign.append(req.url)
+            if urlsplit(req.url).hostname not in ("127.0.0.1", None, "")
+            else None
+        ),
     )
     yield pg
     context.close()

@@ -21,7 +21,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 XSS_TEXT = (
     "Officials say <script>alert(1)</script> was found in the drone files\n\n"
     "TEHRAN — The foreign ministry said on Monday that the drone shipments were "
-    'legal, and a spokesman told reporters that <img src=x onerror=alert(1)> was '
+    "legal, and a spokesman told reporters that <img src=x onerror=alert(1)> was "
     "a forged caption. Ukraine denied that it had shot down any Iranian aircraft, "
     "and the ministry said it would publish the full records next week.\n"
 )

@@ -49,6 +49,8 @@ ACKNOWLEDGE_CUES = frozenset(
 )
 #: Cues of a commitment: "Iran had promised to provide", "Tehran and Kyiv had agreed".
 COMMITMENT_CUES = frozenset("promise pledge vow agree offer commit undertake".split())
+#: Modals in a cue that make a denial a call or a possibility ("must rebut", "could deny").
+OBLIGATION_MODALS = frozenset("must should ought could might may".split())
 #: Event types whose mode tells different propositions apart (an invasion is not an air
 #: strike); for the others the mode is inferred too unevenly to split on.
 MODE_KEYED = frozenset({"ASSAULT"})
@@ -117,6 +119,8 @@ def names_a_claim(text: str) -> bool:
     """Does a denial's content only name a claim ("the accusation", "it's not true")
     rather than say what is false?"""
     return bool(_CLAIM_REFERENCE.match(text.strip().strip("\"'“”‘’.,!;: ")))
+
+
 #: Nouns that hold someone's claim ("Sanders' accusations that ...").
 CLAIM_WORDS = frozenset(
     "accusation accusations claim claims allegation allegations charge charges report reports "
@@ -263,6 +267,8 @@ class _Builder:
         )
         if att.stance == "affirm" and stems & ACKNOWLEDGE_CUES:
             return "acknowledge"
+        if att.stance == "deny" and words & OBLIGATION_MODALS:
+            return "hedge"  # "Mexico must rebut Trump's claims": a call, not a rebuttal
         return att.stance
 
     def voices(self, att: Attribution | None) -> Iterable[tuple[Attribution, str | None, int]]:
@@ -303,7 +309,7 @@ class _Builder:
         if self.sdoc is None:
             return
         for a in self.x.attributions:
-            if a.stance != "deny" or a.speaker is None or names_a_claim(a.content.text):
+            if self.stance_of(a) != "deny" or a.speaker is None or names_a_claim(a.content.text):
                 continue
             if not any(w.lower().startswith(DENY_CUES) for w in a.cue.text.split()):
                 continue  # "said the plan was wrong": an opinion, not a denial
@@ -319,7 +325,7 @@ class _Builder:
         # (start, end, attribution, voice, event): where the denial is and who makes it
         anaphors: list[tuple[int, int, Attribution | None, str | None, dict[str, Any]]] = []
         for a in self.x.attributions:
-            if a.id in with_events or a.stance != "deny":
+            if a.id in with_events or self.stance_of(a) != "deny":
                 continue
             if names_a_claim(a.content.text):
                 anaphors.append((a.cue.start, a.content.end, a, a.speaker, {}))
@@ -536,9 +542,7 @@ class _Builder:
     def content_verb(self, claim: Attribution) -> str | None:
         if self.sdoc is None:
             return None
-        span = self.sdoc.char_span(
-            claim.content.start, claim.content.end, alignment_mode="expand"
-        )
+        span = self.sdoc.char_span(claim.content.start, claim.content.end, alignment_mode="expand")
         if span is None:
             return None
         verb = next((t for t in span if t.pos_ == "VERB"), None)
@@ -720,9 +724,7 @@ class _Builder:
         if span is None or len(span) == 0:
             return
         inside = {t.i for t in span}
-        root = next(
-            (t for t in span if t.pos_ in ("VERB", "AUX") and t.head.i not in inside), None
-        )
+        root = next((t for t in span if t.pos_ in ("VERB", "AUX") and t.head.i not in inside), None)
         if root is None or root.lemma_ not in ("be", "seem", "prove", "remain"):
             return
         verdict = [c for c in root.children if c.dep_ in ("acomp", "attr", "oprd")]
@@ -874,7 +876,7 @@ class _Builder:
         pred = root.lemma_.lower()
         if subject is None:
             # "that waterboarding constitutes torture": the subject word is part of it
-            if subj.pos_ not in ("NOUN", "PROPN") or att.stance != "deny":
+            if subj.pos_ not in ("NOUN", "PROPN") or self.stance_of(att) != "deny":
                 return None
             pred = f"{subj.lemma_.lower()} {pred}"
         obj_tok: Token | None = None
@@ -915,7 +917,7 @@ class _Builder:
         by Exxon Mobil": a denial of someone's claim whose words the article does not
         give. The proposition is that claim (its owner, its noun, what it is about), so
         the owner and the denier stand on its two sides."""
-        if att.stance != "deny":
+        if self.stance_of(att) != "deny":
             return None
         holder = next((c for c in noun.children if c.dep_ == "poss"), None)
         about: Token | None = None

@@ -365,8 +365,9 @@ async def post_document(
         try:
             body = IngestIn.model_validate_json(raw)
         except ValueError as exc:
-            raise MalformedRecordError(label, f"request body is not a valid article record: "
-                                       f"{_first_error(exc)}") from None
+            raise MalformedRecordError(
+                label, f"request body is not a valid article record: {_first_error(exc)}"
+            ) from None
         meta = {
             "title": body.title,
             "url": body.url,
@@ -378,15 +379,18 @@ async def post_document(
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise InputError(label, f"request body is not valid UTF-8 ({exc.reason} at byte "
-                             f"{exc.start})") from None
+            raise InputError(
+                label, f"request body is not valid UTF-8 ({exc.reason} at byte {exc.start})"
+            ) from None
         meta = {"title": title, "url": url, "outlet": outlet, "published": published}
         return await run_in_threadpool(
             _ingest, state, text, name, meta, content_type == "text/html"
         )
     return JSONResponse(
-        {"detail": f"unsupported content type {content_type!r}: send application/json, "
-         "text/plain or text/html"},
+        {
+            "detail": f"unsupported content type {content_type!r}: send application/json, "
+            "text/plain or text/html"
+        },
         status_code=415,
     )
 
@@ -416,9 +420,7 @@ def _ingest(
         doc = document_from_text(text, label, **meta)
     store = state.store()
     with state.ingest_lock:
-        report = ingest_documents(
-            [doc], store, workers=1, extractor_factory=state.extractor
-        )
+        report = ingest_documents([doc], store, workers=1, extractor_factory=state.extractor)
     if report.skipped:
         _, reason = report.skipped[0]
         raise InputError(doc.name, reason.removeprefix(f"{doc.name}: "))
@@ -430,7 +432,8 @@ def _ingest(
         "stored": stored,
         "already_stored": not stored,
         "message": (
-            f"stored {doc.name}" if stored
+            f"stored {doc.name}"
+            if stored
             else f"already stored as {view.summary.name if view else doc.id}; nothing written"
         ),
         "statements": view.summary.statements if view else 0,

@@ -219,9 +219,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(InputError)
     async def bad_input(request: Request, exc: InputError) -> Response:
-        return page_or_json(
-            request, 400, str(exc), document=exc.document, reason=exc.detail
-        )
+        return page_or_json(request, 400, str(exc), document=exc.document, reason=exc.detail)
 
     @app.exception_handler(StoreError)
     async def store_failed(request: Request, exc: StoreError) -> Response:

@@ -15,12 +15,14 @@ DEFAULT_PORT = 8000
     envvar="CLAIMGRAPH_DB",
     default="claimgraph.db",
     show_default=True,
-    help="Database: a SQLite file or sqlite:///path, or postgresql://... "
-    "(also $CLAIMGRAPH_DB).",
+    help="Database: a SQLite file or sqlite:///path, or postgresql://... (also $CLAIMGRAPH_DB).",
 )
 @click.option("--host", default=DEFAULT_HOST, show_default=True, help="Interface to listen on.")
 @click.option(
-    "--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True,
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=DEFAULT_PORT,
+    show_default=True,
     help="Port to listen on.",
 )
 @click.option(
@@ -46,8 +48,7 @@ def serve(db: str, host: str, port: int, model: str | None, log_level: str) -> N
     app = create_app(db, model=model)
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
     click.echo(
-        f"claimgraph: serving {db} at http://{shown}:{port}/ "
-        "(API: /api/, schema: /openapi.json)",
+        f"claimgraph: serving {db} at http://{shown}:{port}/ (API: /api/, schema: /openapi.json)",
         err=True,
     )
     uvicorn.run(app, host=host, port=port, log_level=log_level)

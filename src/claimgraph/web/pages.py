@@ -228,9 +228,7 @@ def actor(request: Request, entity_id: str) -> Response:
     series = ["said", "said about", "acts", "targeted"]
     chart = {
         "months": sorted(months),
-        "series": [
-            {"name": s, "data": [months[m][s] for m in sorted(months)]} for s in series
-        ],
+        "series": [{"name": s, "data": [months[m][s] for m in sorted(months)]} for s in series],
     }
     return _render(
         request,
@@ -357,9 +355,7 @@ def timeline(request: Request, actor: Text = None, thread: Text = None) -> Respo
     days = sorted(per_day)
     chart = {
         "days": days,
-        "series": [
-            {"name": k, "data": [per_day[d][k] for d in days]} for k in ("event", "claim")
-        ],
+        "series": [{"name": k, "data": [per_day[d][k] for d in days]} for k in ("event", "claim")],
     }
     names = {e.id: e.name for e in choices}
     if actor and actor not in names:
@@ -385,8 +381,9 @@ def timeline(request: Request, actor: Text = None, thread: Text = None) -> Respo
 @router.get("/network", response_class=HTMLResponse)
 def network(request: Request, actor: Text = None) -> Response:
     api = "/api/network" + ("?" + urlencode({"actor": actor}) if actor else "")
-    return _render(request, "network.html", nav="network", title="Actor network", api=api,
-                   actor=actor or "")
+    return _render(
+        request, "network.html", nav="network", title="Actor network", api=api, actor=actor or ""
+    )
 
 
 @router.get("/search", response_class=HTMLResponse)
