@@ -755,7 +755,9 @@ class _Builder:
             return
         words = list(subj.subtree)
         named = " ".join(self.text[words[0].idx : words[-1].idx + len(words[-1].text)].split())
-        saying = self.saying_after(verdict)
+        saying = self.saying_after(
+            [*verdict, *(c for c in root.children if c.dep_ in ("prep", "xcomp", "advcl"))]
+        )
         if saying is not None and subj.pos_ == "PROPN":
             named = saying  # "Mr. Khan was wrong to say he had not sacrificed": what he said
         prop = {
@@ -801,7 +803,7 @@ class _Builder:
         verb of saying."""
         for v in verdict:
             for tok in v.subtree:
-                if tok.lemma_ in ("say", "claim", "suggest", "insist", "allege") and tok.i > v.i:
+                if tok.lemma_ in ("say", "claim", "suggest", "insist", "allege") and tok.i >= v.i:
                     said = [t for t in tok.subtree if t.i > tok.i]
                     if said:
                         return " ".join(
