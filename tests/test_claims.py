@@ -46,7 +46,7 @@ def claims_of(x: Extraction) -> list[dict[str, Any]]:
         ("a small number of drones", "drone"),
         ("surface-to-surface missiles", "missile"),
         ("military instructors", "personnel"),
-        ("weapons", None),
+        ("weapons", "weapon"),
         ("it", None),
         (None, None),
     ],

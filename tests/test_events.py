@@ -283,3 +283,22 @@ def test_threatened_offensive_in_a_war_with_someone(nlp: Language) -> None:
     doc = nlp("Iran threatened to launch a new offensive in its war with Iraq.")
     (ev,) = _find(doc, "THREATEN")
     assert _country(doc, ev.target) == "IRQ"
+
+
+def test_sent_advisers_helping_an_army_is_aid_of_people(nlp: Language) -> None:
+    doc = nlp("Norwegian military advisers are helping Swedish forces repair the radar.")
+    (ev,) = _find(doc, "AID")
+    assert (_country(doc, ev.actor), _country(doc, ev.target)) == ("NOR", "SWE")
+    assert ev.object is not None
+    assert doc.text[ev.object[0] : ev.object[1]] == "Norwegian military advisers"
+
+
+def test_helping_is_no_event_when_no_sent_people_help(nlp: Language) -> None:
+    doc = nlp("The senator helped pass the farm bill in March.")
+    assert _find(doc, "AID") == []
+
+
+def test_a_region_is_where_aid_went_not_who_received_it(nlp: Language) -> None:
+    doc = nlp("Norway sent instructors to Crimea last month.")
+    (ev,) = _find(doc, "AID")
+    assert _country(doc, ev.actor) == "NOR" and ev.target is None

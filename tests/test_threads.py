@@ -180,3 +180,24 @@ def test_thread_ids_do_not_depend_on_input_order() -> None:
     first = [(t.id, [c.id for c in t.claims]) for t in build_threads(records)]
     again = [(t.id, [c.id for c in t.claims]) for t in build_threads(list(reversed(records)))]
     assert first == again
+
+
+def test_generic_weapons_join_a_weapon_thread_never_the_advisers() -> None:
+    # one article: drones, advisers, and "weapons" from the same giver to the same taker;
+    # the advisers' thread is the bigger one, so only the kind of object can decide
+    claims = [
+        claim("d1", "a", "v:ukr", 1, object="drone"),
+        claim("p1", "a", "v:usa", 1, object="personnel"),
+        claim("p2", "a", "v:usa", 1, object="personnel"),
+        claim("w1", "a", "v:gbr", 1, object="weapon"),
+        # another article only speaks of "weapons": it joins the drone thread too
+        claim("w2", "b", "v:gbr", 1, object="weapon"),
+    ]
+    by_claim = {c.id: t.object for t in build_threads(claims) for c in t.claims}
+    assert by_claim == {
+        "d1": "drone",
+        "p1": "personnel",
+        "p2": "personnel",
+        "w1": "drone",
+        "w2": "drone",
+    }

@@ -51,6 +51,8 @@ ACKNOWLEDGE_CUES = frozenset(
 COMMITMENT_CUES = frozenset("promise pledge vow agree offer commit undertake".split())
 #: Modals in a cue that make a denial a call or a possibility ("must rebut", "could deny").
 OBLIGATION_MODALS = frozenset("must should ought could might may".split())
+#: Acts of two parties together: the receiving or meeting side answers for them too.
+JOINT_TYPES = frozenset({"AID", "COOPERATE", "CONSULT", "AGREE"})
 #: Event types whose mode tells different propositions apart (an invasion is not an air
 #: strike); for the others the mode is inferred too unevenly to split on.
 MODE_KEYED = frozenset({"ASSAULT"})
@@ -137,7 +139,8 @@ VAGUE_OBJECTS = frozenset(
     "it them this that these those thing things something help part kind".split()
 )
 #: Object words that do not tell one supply apart from another ("weapons" in an article
-#: about drone deliveries): left open, so the claim joins the specific thread.
+#: about drone deliveries): the class "weapon", a gap only a kind of weapon fills, so the
+#: claim joins the drone (or missile) thread, never the advisers'.
 GENERIC_OBJECTS = frozenset("weapon arm equipment hardware materiel munition".split())
 #: Plain verb phrases for propositions as people read them.
 TYPE_PHRASES = {
@@ -177,7 +180,9 @@ def object_class(text: str | None) -> str | None:
     if head in VAGUE_OBJECTS:
         return None
     if singular(head) in GENERIC_OBJECTS and not _MADE_BY.search(text):
-        return None  # "weapons"; but "Russian-made weapons" is a kind of its own
+        # "weapons": some kind of weapon (see threads.HYPERNYMS); but "Russian-made
+        # weapons" is a kind of its own
+        return "weapon"
     word = singular(head)
     return _object_classes().get(word, word)
 
@@ -361,7 +366,7 @@ class _Builder:
                 and c["voice"] not in voices
             ]
             # people deny what they are accused of: prefer claims about the denier's side
-            before = [c for c in before if self.same_side(c["proposition"]["actor"], voices)]
+            before = [c for c in before if self.answers_for(c["proposition"], voices)]
             if not before:
                 # no claim of a proposition to join: answer the accusation itself
                 self.answer_accusation(pos, end, att, voices, ev)
@@ -599,7 +604,7 @@ class _Builder:
     def event_proposition(self, ev: dict[str, Any]) -> dict[str, Any]:
         type_ = ev["type"]
         obj = object_class(ev["object"]["text"]) if ev.get("object") else None
-        if ev.get("object") and self.names_participant(ev["object"]):
+        if ev.get("object") and obj != "personnel" and self.names_participant(ev["object"]):
             obj = None  # "give Russia up to several hundred drones" parsed with Russia as object
         if ev.get("object") and obj in MEASURE_HEADS:
             # the parser made "hundreds" the object of "supplied hundreds of drones"
@@ -633,6 +638,14 @@ class _Builder:
                 if m.start <= span["start"] and span["end"] <= m.end:
                     return True
         return False
+
+    def answers_for(self, prop: dict[str, Any], voices: list[str]) -> bool:
+        """Is a proposition about the voices' side: its actor, or, for acts two parties
+        do together (aid given and received, talks, cooperation), its target too ("the
+        Kremlin dismissed the report" that Iran's advisers help Russian forces)?"""
+        if self.same_side(prop["actor"], voices):
+            return True
+        return prop["type"] in JOINT_TYPES and self.same_side(prop.get("target"), voices)
 
     def same_side(self, actor_id: str | None, voices: list[str]) -> bool:
         """Is the proposition's actor one of the voices, or the voice's own side: its

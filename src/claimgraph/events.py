@@ -107,6 +107,12 @@ WEAPON_WORDS = frozenset(
     "drone missile weapon rocket bomb munition shell artillery tank jet warplane aircraft "
     "shahed kamikaze".split()
 )
+#: People one state sends to help another's forces: the aid is the people themselves.
+PERSONNEL_WORDS = frozenset(
+    "personnel troops adviser advisers advisor advisors trainer trainers instructor "
+    "instructors officer officers soldier soldiers expert experts specialist specialists "
+    "technician technicians mercenary mercenaries commander commanders".split()
+)
 ECONOMIC_WORDS = frozenset("dollars euros money grant loan loans credit funds shillings".split())
 HUMANITARIAN_WORDS = frozenset(
     "food medical medicine humanitarian asylum shelter refugees water".split()
@@ -318,6 +324,9 @@ class _DocEvents:
         # attack; "used the money", "launched a campaign" are not
         if e.actor == "weapon" and not (obj is not None and obj.lemma_.lower() in WEAPON_WORDS):
             return
+        crew = self.personnel_subject(verb) if type_ == "AID" else None
+        if e.actor == "personnel" and crew is None:
+            return  # "help" is aid only when sent people help: not "helped pass the bill"
         if e.actor == "p:from":
             # "bought drones from Tehran", "is getting weapons from Iran": the giver is
             # in the from-phrase, the subject receives
@@ -352,6 +361,8 @@ class _DocEvents:
             ev.target = self.purpose_target(verb, ev.actor)
         if e.object:
             self.set_object(ev, verb, e.object)
+        if crew is not None and ev.object is None:
+            ev.object = _np_span(crew)  # "Iranian advisers are helping": the advisers
         if ev.actor is None and type_ == "AID" and ev.object is not None:
             # "Iranian instructors had been sent to Crimea": the sender is their state
             span = self.doc.char_span(*ev.object, alignment_mode="expand")
@@ -736,6 +747,9 @@ class _DocEvents:
         A weapon is never a target: "fighting with drones bought from Tehran"."""
         if arg.lemma_.lower() in WEAPON_WORDS:
             return None
+        place = lookup_place(arg.text)
+        if place is not None and place[1] == "region":
+            return None  # "sent instructors to Crimea": a place, not who received them
         idx = self.resolve(arg)
         if idx is not None and self._country(idx) is not None:
             return idx
@@ -794,6 +808,33 @@ class _DocEvents:
                             return idx
                 return None
             v = v.head if v.dep_ in ("xcomp", "conj") and v.head.i != v.i else None
+        return None
+
+    def personnel_subject(self, verb: Token) -> Token | None:
+        """The sent people who do the helping: the subject of "troops are helping
+        Russia", of "personnel are in Crimea helping Russian forces", or the noun a
+        participle describes ("advisers helping Russian forces")."""
+
+        def crew(t: Token) -> bool:
+            return t.lemma_.lower() in PERSONNEL_WORDS or t.lower_ in PERSONNEL_WORDS
+
+        tok = verb
+        for _ in range(3):
+            subj = _child(tok, "nsubj") or _child(tok, "nsubjpass")
+            if subj is not None:
+                return subj if crew(subj) else None
+            if tok.dep_ == "acl":
+                if crew(tok.head):
+                    return tok.head
+                # "personnel are in Crimea helping ...", parsed as if Crimea helped
+                up = tok.head
+                while up.dep_ in ("pobj", "prep", "compound", "amod") and up.head.i != up.i:
+                    up = up.head
+                tok = up
+                continue
+            if tok.dep_ not in ("advcl", "xcomp", "conj"):
+                return None
+            tok = tok.head
         return None
 
     def place_target(self, tok: Token, actor: int | None) -> int | None:

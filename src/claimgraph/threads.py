@@ -178,24 +178,45 @@ def near_duplicate_groups(
 # -- threads ---------------------------------------------------------------------------
 
 
+#: Object words that name a kind of kinds: "weapons" in an article about drone deliveries
+#: is the drones (or the missiles), never the advisers. Such an object is a gap that only
+#: a thread of one of its kinds may fill.
+HYPERNYMS: dict[str, frozenset[str]] = {
+    "weapon": frozenset({"drone", "missile", "ammunition", "aircraft", "vehicle"}),
+}
+
+
+def _known_part(p: str | None) -> bool:
+    return p is not None and p not in HYPERNYMS
+
+
+def _fits(x: str | None, y: str | None) -> bool:
+    if x is None or y is None or x == y:
+        return True
+    return y in HYPERNYMS.get(x, ()) or x in HYPERNYMS.get(y, ())
+
+
 def _compatible(
     a: tuple[str, str | None, str | None, str | None],
     b: tuple[str, str | None, str | None, str | None],
 ) -> bool:
     if a[0] != b[0]:
         return False
-    return all(x is None or y is None or x == y for x, y in zip(a[1:], b[1:], strict=True))
+    return all(_fits(x, y) for x, y in zip(a[1:], b[1:], strict=True))
 
 
 def _known(k: tuple[str, str | None, str | None, str | None]) -> int:
-    return sum(p is not None for p in k[1:])
+    return sum(_known_part(p) for p in k[1:])
 
 
 def _merge(
     a: tuple[str, str | None, str | None, str | None],
     b: tuple[str, str | None, str | None, str | None],
 ) -> tuple[str, str | None, str | None, str | None]:
-    return (a[0], a[1] or b[1], a[2] or b[2], a[3] or b[3])
+    def pick(x: str | None, y: str | None) -> str | None:
+        return x if _known_part(x) else y if _known_part(y) else x or y
+
+    return (a[0], pick(a[1], b[1]), pick(a[2], b[2]), pick(a[3], b[3]))
 
 
 def key_string(k: tuple[str, str | None, str | None, str | None]) -> str:
@@ -275,7 +296,7 @@ def _overlap(
     a: tuple[str, str | None, str | None, str | None],
     b: tuple[str, str | None, str | None, str | None],
 ) -> tuple[int, int]:
-    same = sum(x is not None and x == y for x, y in zip(a[1:], b[1:], strict=True))
+    same = sum(_known_part(x) and x == y for x, y in zip(a[1:], b[1:], strict=True))
     return same, _known(a)
 
 
@@ -362,7 +383,7 @@ def find_contests(thread: Thread, group_of: dict[str, str] | None = None) -> lis
     groups = group_of or {}
     outlets = len({groups.get(c.document, c.document) for c in thread.claims})
     specific = (
-        0 if vague else sum(p is not None for p in (thread.actor, thread.target, thread.object))
+        0 if vague else sum(_known_part(p) for p in (thread.actor, thread.target, thread.object))
     )
     first: dict[str | None, int] = {}
     for c in voiced:
@@ -419,7 +440,7 @@ def _specific(thread: Thread) -> bool:
         return False
     if thread.head.startswith("STATEMENT"):
         return thread.actor is not None and thread.object is not None
-    return None not in (thread.actor, thread.target, thread.object)
+    return all(_known_part(p) for p in (thread.actor, thread.target, thread.object))
 
 
 def _rebuts(a: ClaimRecord, b: ClaimRecord) -> bool:
