@@ -286,3 +286,19 @@ def test_a_call_to_rebut_a_claim_is_not_a_rebuttal(extractor: Extractor) -> None
         "A former envoy, Ilse Varga, said Norway must rebut Governor Paul Radcliffe's claims.",
     )
     assert not [c for c in claims_of(x) if c["side"] == "deny"]
+
+
+def test_shooting_down_drones_says_someone_attacked_with_them(extractor: Extractor) -> None:
+    x = extract(
+        extractor,
+        "Harbour Daily\n\n"
+        "Estonian air defences shot down six Latvian-made drones over Tallinn on Monday, "
+        "the Estonian army said.",
+    )
+    props = [c["proposition"] for c in x.claims if c["proposition"]["type"] == "ASSAULT"]
+    names = {a.id: a for a in x.actors}
+    assert props, "the interception is a claim about an attack"
+    p = props[0]
+    # the launcher is unknown here; the one who shot them down was attacked
+    assert p["actor"] is None and p["object"] == "drone" and p["mode"] is None
+    assert names[p["target"]].country == "EST"

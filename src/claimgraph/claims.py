@@ -39,6 +39,7 @@ from spacy.tokens import Doc, Token
 
 from claimgraph.events import PUBLISHED_NOUNS
 from claimgraph.model import Actor, Attribution, Extraction
+from claimgraph.threads import HYPERNYMS
 
 #: Attribution stances that take a side; the rest (hedge, question) report without one.
 SIDED_STANCES = frozenset({"affirm", "deny", "acknowledge", "allege", "promise"})
@@ -51,6 +52,8 @@ ACKNOWLEDGE_CUES = frozenset(
 COMMITMENT_CUES = frozenset("promise pledge vow agree offer commit undertake".split())
 #: Modals in a cue that make a denial a call or a possibility ("must rebut", "could deny").
 OBLIGATION_MODALS = frozenset("must should ought could might may".split())
+#: Kinds of weapon (and "weapon" itself): what an interception can stop.
+WEAPON_KINDS = HYPERNYMS["weapon"] | {"weapon"}
 #: Acts of two parties together: the receiving or meeting side answers for them too.
 JOINT_TYPES = frozenset({"AID", "COOPERATE", "CONSULT", "AGREE"})
 #: Event types whose mode tells different propositions apart (an invasion is not an air
@@ -76,7 +79,8 @@ _ADDITIVE = re.compile(
 _MEASURE = re.compile(
     r"^(?:an?\s+|the\s+)?(?:[\w-]+\s+)?(?:hundreds|thousands|dozens|scores|number|numbers|lot|lots|"
     r"batch|batches|shipment|shipments|consignment|handful|couple|pair|fleet|supply|supplies|"
-    r"quantity|quantities|amount|delivery|deliveries|range|variety)\s+of\s+(.+)$",
+    r"quantity|quantities|amount|delivery|deliveries|range|variety|wave|waves|salvo|salvos|"
+    r"barrage|barrages|swarm|swarms)\s+of\s+(.+)$",
     re.I,
 )
 _STOP_WORDS = frozenset(
@@ -84,7 +88,7 @@ _STOP_WORDS = frozenset(
 )
 MEASURE_HEADS = frozenset(
     "hundred thousand dozen score number lot batch shipment consignment handful couple "
-    "pair fleet supply quantity amount delivery".split()
+    "pair fleet supply quantity amount delivery wave salvo barrage swarm".split()
 )
 #: A denial's content that only names an earlier claim ("the accusation", "any link").
 _CLAIM_REFERENCE = re.compile(
@@ -132,6 +136,10 @@ CLAIM_WORDS = frozenset(
 )
 #: How far back (characters) a denial may reach for the claim it answers.
 ANAPHOR_REACH = 700
+#: Acts that stop a weapon in flight: the weapon's launcher attacked the one who stops it.
+_INTERCEPT = re.compile(
+    r"(?i)^(?:shot|shoots?|shooting|down(?:ed|s|ing)?|destr(?:oy|oys|oyed|oying)|intercept(?:s|ed|ing)?)$"
+)
 _MADE_BY = re.compile(r"(?i)\w-(?:made|built|produced|manufactured)\b")
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
 #: Object words too vague to key a proposition on.
@@ -617,19 +625,42 @@ class _Builder:
             m = _ADDITIVE.match(after)
             if m:
                 extra = object_class(m.group(1))
+        mode = ev["mode"] if type_ in MODE_KEYED else None
+        if mode == "firearms" and obj in WEAPON_KINDS:
+            mode = None  # "fired drones at Odesa": the drones say what the attack was
         prop: dict[str, Any] = {
             "kind": "event",
             "type": type_,
-            "mode": ev["mode"] if type_ in MODE_KEYED else None,
+            "mode": mode,
             "actor": self.party(ev.get("actor")),
             "target": self.party(ev.get("target")),
             "object": obj,
             "also": extra,
         }
+        intercepted = self.intercepted_weapon(ev)
+        if intercepted is not None:
+            # "Ukraine shot down ten Iranian drones": whoever launched them attacked
+            # Ukraine with drones; the article (or another) may say who
+            prop.update(
+                type="ASSAULT", mode=None, actor=None, target=prop["actor"], object=intercepted
+            )
         # "did not show up at the meeting" is the refusal another voice denies
         if type_ == "CONSULT" and ev["polarity"] == "negated" and prop["actor"]:
             prop.update(type="REJECT", mode=None, object=None, flip=True)
         return prop
+
+    def intercepted_weapon(self, ev: dict[str, Any]) -> str | None:
+        """The class of weapon an interception stops ("shot down", "downed",
+        "destroyed", "intercepted" drones or missiles), or None for other acts."""
+        if ev["type"] not in ("ASSAULT", "COERCE") or not _INTERCEPT.match(ev["trigger"]["text"]):
+            return None
+        sentence_end = ev["sentence"]["end"] if ev.get("sentence") else len(self.text)
+        after = self.text[ev["trigger"]["end"] : min(ev["trigger"]["end"] + 80, sentence_end)]
+        for word in _WORD.findall(after):
+            kind = object_class(word)
+            if kind in WEAPON_KINDS:
+                return kind
+        return None
 
     def names_participant(self, span: dict[str, Any]) -> bool:
         """Does an object span only name an actor ("Russia"), not a thing?"""
