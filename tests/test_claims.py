@@ -302,3 +302,21 @@ def test_shooting_down_drones_says_someone_attacked_with_them(extractor: Extract
     # the launcher is unknown here; the one who shot them down was attacked
     assert p["actor"] is None and p["object"] == "drone" and p["mode"] is None
     assert names[p["target"]].country == "EST"
+
+
+def test_saying_there_are_no_such_people_denies_the_claim_about_them(
+    extractor: Extractor,
+) -> None:
+    x = extract(
+        extractor,
+        "Harbour Daily\n\n"
+        "Kirby said Norway had sent military instructors to Sweden to train its crews.\n\n"
+        '"There are no Norwegian instructors in Sweden," Norway\'s foreign ministry said.',
+    )
+    sides = {
+        (c["voice_name"], c["side"])
+        for c in claims_of(x)
+        if c["proposition"]["object"] == "personnel"
+    }
+    assert ("Kirby", "affirm") in sides
+    assert any(side == "deny" for _, side in sides)

@@ -136,6 +136,12 @@ CLAIM_WORDS = frozenset(
 )
 #: How far back (characters) a denial may reach for the claim it answers.
 ANAPHOR_REACH = 700
+#: "There are no X", "had no information about X": X does not exist, as far as one knows.
+_NO_SUCH = re.compile(
+    r"(?i)^(?:that\s+)?(?:there\s+(?:are|is|were|was|have\s+been|has\s+been)\s+no\s+"
+    r"|\w+\s+(?:had|has|have)\s+no\s+(?:information|knowledge|evidence)\s+(?:about|of|on)\s+)"
+    r"(.+)$"
+)
 #: Acts that stop a weapon in flight: the weapon's launcher attacked the one who stops it.
 _INTERCEPT = re.compile(
     r"(?i)^(?:shot|shoots?|shooting|down(?:ed|s|ing)?|destr(?:oy|oys|oyed|oying)|intercept(?:s|ed|ing)?)$"
@@ -312,6 +318,7 @@ class _Builder:
                 self.falsity_claims(att)
         self.denials_of_earlier_claims(with_events)
         self.denials_of_accusations()
+        self.existential_denials()
         return self.out
 
     def denials_of_accusations(self) -> None:
@@ -381,33 +388,63 @@ class _Builder:
                 continue
             last = max(c["evidence"]["start"] for c in before)
             for ante in [c for c in before if c["evidence"]["start"] == last]:
-                start = pos
-                base = {
-                    "proposition": {k: v for k, v in ante["proposition"].items() if k != "text"},
-                    "polarity": "negated",
-                    "modality": "actual",
-                    "time": None,
-                    "quantity": None,
-                    "quantity_class": None,
-                    "event": ev.get("id") if ev else None,
-                    "evidence": _span(self.text, start, end),
-                    "sentence": dict(ev["sentence"])
-                    if ev
-                    else (
-                        _sentence(self.sdoc, start, end)
-                        if self.sdoc is not None
-                        else {"start": start, "end": end}
-                    ),
-                }
-                for v in voices:
-                    self.add(
-                        base,
-                        voice=v,
-                        stance="deny",
-                        side=-1,
-                        att=att,
-                        responds_to=ante["voice"],
-                    )
+                self.deny_as(ante, pos, end, att, voices, ev)
+
+    def deny_as(
+        self,
+        ante: dict[str, Any],
+        start: int,
+        end: int,
+        att: Attribution | None,
+        voices: list[str],
+        ev: dict[str, Any],
+    ) -> None:
+        """The voices deny the proposition of an earlier claim, answering its voice."""
+        base = {
+            "proposition": {k: v for k, v in ante["proposition"].items() if k != "text"},
+            "polarity": "negated",
+            "modality": "actual",
+            "time": None,
+            "quantity": None,
+            "quantity_class": None,
+            "event": ev.get("id") if ev else None,
+            "evidence": _span(self.text, start, end),
+            "sentence": dict(ev["sentence"]) if ev else self.sentence_of(start, end),
+        }
+        for v in voices:
+            self.add(base, voice=v, stance="deny", side=-1, att=att, responds_to=ante["voice"])
+
+    def existential_denials(self) -> None:
+        """ "There are no Iranian military advisers in Crimea", "he had no information
+        about Iranian instructors": a voice says the things an earlier claim is about do
+        not exist (or are unknown to it). It denies the latest earlier claim about that
+        kind of thing on its own side, by another voice."""
+        for a in self.x.attributions:
+            if a.speaker is None:
+                continue
+            m = _NO_SUCH.match(" ".join(a.content.text.split()).strip("\"'“”‘’ "))
+            if m is None:
+                continue
+            kind = object_class(
+                re.split(r"\s+(?:in|on|at|or|and|to|for|with|being)\s+|,", m.group(1))[0]
+            )
+            if kind is None:
+                continue
+            voices = [a.speaker, *a.co_speakers]
+            before = [
+                c
+                for c in self.out
+                if c["side"] == "affirm"
+                and c["voice"] is not None
+                and c["voice"] not in voices
+                and c["proposition"]["object"] == kind
+                and c["evidence"]["start"] < a.cue.start
+                and a.cue.start - c["evidence"]["start"] < 2 * ANAPHOR_REACH
+                and self.answers_for(c["proposition"], voices)
+            ]
+            if before:
+                ante = max(before, key=lambda c: c["evidence"]["start"])
+                self.deny_as(ante, a.content.start, a.content.end, a, voices, {})
 
     def answer_accusation(
         self,
@@ -424,7 +461,13 @@ class _Builder:
         denier answers the accuser. The claim it names is the latest attribution before
         the denial, by another named voice, that speaks about the denier's side."""
         about: tuple[Attribution, str, tuple[bool, int]] | None = None
+        # statements that hold an event speak of that event: a denial of them is about
+        # it, even where the rules could not key it fully ("preparing to give Russia up
+        # to several hundred drones")
+        with_events = {c["attribution"] for c in self.out if c["proposition"]["kind"] == "event"}
         for a in self.x.attributions:
+            if a.id in with_events:
+                continue
             if not (
                 a.cue.start < pos
                 and pos - a.cue.start < ANAPHOR_REACH
