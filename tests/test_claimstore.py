@@ -186,6 +186,17 @@ def test_a_change_with_the_same_counts_still_rebuilds(
     assert all(c.thread for c in store.claims())
 
 
+def test_a_current_build_is_skipped_unless_forced(store: Store) -> None:
+    store.ensure_threads()
+    before = {t.id for t in store.threads()}
+    # a build of a current store returns its counts without work; a forced one rebuilds
+    # the same threads from the same claims
+    assert store.build_threads()["threads"] == len(before)
+    assert store.build_threads(force=True)["threads"] == len(before)
+    assert {t.id for t in store.threads()} == before
+    assert store.threads_current()
+
+
 def test_readers_after_an_ingest_build_the_threads_once(
     store_url: str, extractions: list[Extraction]
 ) -> None:

@@ -324,26 +324,27 @@ class ClaimStore:
             if built is None:
                 raise
 
-    def build_threads(self) -> dict[str, int]:
+    def build_threads(self, *, force: bool = False) -> dict[str, int]:
         """(Re)build claim threads, near-duplicate groups and contested claims from all
         stored claims; returns counts for a progress line.
 
         Builds are serialised (SQLite: the write transaction; PostgreSQL: an advisory
         lock), and one that finds the threads already current after waiting returns at
-        once, so concurrent readers after an ingest trigger one build, not many."""
+        once, so concurrent readers after an ingest trigger one build, not many.
+        ``force`` rebuilds even so (benchmarks, or a store whose build rules changed)."""
         with self._errors("cannot build claim threads"), self._db.transaction():  # type: ignore[attr-defined]
             if self.backend == "postgresql":  # type: ignore[attr-defined]
                 self._execute("SELECT pg_advisory_xact_lock(?)", (_BUILD_LOCK,))  # type: ignore[attr-defined]
-            return ClaimStore._build(self)  # type: ignore[arg-type]
+            return ClaimStore._build(self, force=force)  # type: ignore[arg-type]
 
-    def _build(self: _Executes) -> dict[str, int]:
+    def _build(self: _Executes, *, force: bool = False) -> dict[str, int]:
         generation = int(
             self._execute("SELECT generation FROM ledger_state WHERE id = 1").fetchone()[0]
         )
         last = self._execute(
             "SELECT generation, documents, claims FROM thread_builds WHERE id = 1"
         ).fetchone()
-        if last is not None and int(last[0]) == generation:
+        if last is not None and int(last[0]) == generation and not force:
             # another build finished while this one waited for the lock
             return {
                 "documents": int(last[1]),
