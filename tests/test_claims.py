@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from claimgraph.claims import object_class, quantity_class
+from claimgraph.claims import names_a_claim, object_class, quantity_class
 from claimgraph.model import Document, Extraction
 from claimgraph.pipeline import Extractor
 
@@ -47,6 +47,7 @@ def claims_of(x: Extraction) -> list[dict[str, Any]]:
         ("surface-to-surface missiles", "missile"),
         ("military instructors", "personnel"),
         ("weapons", "weapon"),
+        ("about 2,000 drones", "drone"),
         ("it", None),
         (None, None),
     ],
@@ -320,3 +321,46 @@ def test_saying_there_are_no_such_people_denies_the_claim_about_them(
     }
     assert ("Kirby", "affirm") in sides
     assert any(side == "deny" for _, side in sides)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the accusation", True),
+        ("'It's just not true.'", True),
+        ("what he called baseless reports", True),
+        ("that Norway had sent troops", False),
+        ("what he called a plan", False),
+    ],
+)
+def test_names_a_claim(text: str, expected: bool) -> None:
+    assert names_a_claim(text) is expected
+
+
+def test_another_states_weapons_used_in_an_attack_were_supplied(extractor: Extractor) -> None:
+    x = extract(
+        extractor,
+        "Harbour Daily\n\nLatvia launched Estonian-made drones at Vilnius on Monday, the "
+        "Lithuanian army said. Latvia also fired Latvian-made missiles at Kaunas.",
+    )
+    names = {a.id: a.name for a in x.actors}
+    aid = {
+        (names.get(c["proposition"]["actor"]), names.get(c["proposition"]["target"]))
+        for c in x.claims
+        if c["proposition"]["type"] == "AID"
+    }
+    # Estonia's drones reached Latvia; Latvia's own missiles say nothing of a supply
+    assert aid == {("Estonia", "Latvia")}
+
+
+def test_ordering_weapons_is_receiving_them_not_a_command(extractor: Extractor) -> None:
+    x = extract(
+        extractor,
+        "Harbour Daily\n\nLatvia has ordered about 2,000 drones, Estonian intelligence "
+        "believes. The general ordered troops to leave the town.",
+    )
+    types = {e["type"] for e in x.events}
+    aid = [e for e in x.events if e["type"] == "AID"]
+    assert len(aid) == 1 and "REQUEST" in types
+    names = {a.id: a.name for a in x.actors}
+    assert aid[0]["actor"] is None and names[aid[0]["target"]] == "Latvia"

@@ -37,6 +37,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Token
 
+from claimgraph.actors import lookup_place
 from claimgraph.events import PUBLISHED_NOUNS
 from claimgraph.model import Actor, Attribution, Extraction
 from claimgraph.threads import HYPERNYMS
@@ -124,7 +125,10 @@ DENY_CUES = ("deni", "deny", "disput", "reject", "refut", "rebut", "dismiss", "c
 def names_a_claim(text: str) -> bool:
     """Does a denial's content only name a claim ("the accusation", "it's not true")
     rather than say what is false?"""
-    return bool(_CLAIM_REFERENCE.match(text.strip().strip("\"'“”‘’.,!;: ")))
+    text = text.strip().strip("\"'“”‘’.,!;: ")
+    # "dismissed what he called baseless reports": the reports
+    text = re.sub(r"(?i)^what\s+\w+\s+(?:called|calls|described\s+as|termed)\s+", "", text)
+    return bool(_CLAIM_REFERENCE.match(text))
 
 
 #: Nouns that hold someone's claim ("Sanders' accusations that ...").
@@ -145,6 +149,11 @@ _NO_SUCH = re.compile(
 #: Acts that stop a weapon in flight: the weapon's launcher attacked the one who stops it.
 _INTERCEPT = re.compile(
     r"(?i)^(?:shot|shoots?|shooting|down(?:ed|s|ing)?|destr(?:oy|oys|oyed|oying)|intercept(?:s|ed|ing)?)$"
+)
+#: The maker of a weapon: "Iranian-made drones", "drones built in Iran".
+_MAKER_NAME = re.compile(
+    r"\b([A-Z][\w.]+)-(?:made|built|produced|manufactured|designed)\b"
+    r"|\b(?:made|built|produced|manufactured|designed)\s+in\s+([A-Z][\w.]+)"
 )
 _MADE_BY = re.compile(r"(?i)\w-(?:made|built|produced|manufactured)\b")
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
@@ -186,7 +195,10 @@ def object_class(text: str | None) -> str | None:
     measure = _MEASURE.match(text.strip())
     if measure:  # "hundreds of drones", "a small number of drones": the drones
         return object_class(measure.group(1))
-    first = re.split(r"\s*(?:,|;|\band\b|\bor\b|\bas well as\b|\bplus\b)\s*", text, maxsplit=1)[0]
+    # the first conjunct; "2,000" is one number, not two
+    first = re.split(
+        r"\s*(?:,(?!\d)|;|\band\b|\bor\b|\bas well as\b|\bplus\b)\s*", text, maxsplit=1
+    )[0]
     words = _WORD.findall(first.lower())
     if not words:
         return None
@@ -614,6 +626,14 @@ class _Builder:
         sign = -1 if ev["polarity"] == "negated" else 1
         if prop.pop("flip", False):
             sign = -sign
+        props = [prop]
+        supplied = self.supplied_by_maker(ev, prop) if sign > 0 else None
+        if supplied is not None:
+            props.append(supplied)
+        for p in props:
+            self.event_claims_of(ev, p, sign)
+
+    def event_claims_of(self, ev: dict[str, Any], prop: dict[str, Any], sign: int) -> None:
         hypothetical = ev["modality"] == "hypothetical"
         att = self.atts.get(ev["attribution"]) if ev.get("attribution") else None
         base = {
@@ -651,6 +671,45 @@ class _Builder:
                 )
         if ev.get("alleged_by"):
             self.add(base, voice=ev["alleged_by"], stance="allege", side=1, att=att)
+
+    def supplied_by_maker(self, ev: dict[str, Any], prop: dict[str, Any]) -> dict[str, Any] | None:
+        """ "Russia launched Iranian-made drones at Kyiv", "drones built in Iran struck the
+        capital": whoever says so also says the maker's weapons reached the attacker, the
+        supply the article is often about. Not when the maker is the attacker's own
+        state ("Russian forces used Russian-made equipment")."""
+        if ev["type"] != "ASSAULT" or not ev.get("object") or prop["object"] not in WEAPON_KINDS:
+            return None
+        m = _MAKER_NAME.search(ev["object"]["text"])
+        place = lookup_place(m.group(1) or m.group(2)) if m else None
+        if place is None and prop["actor"] is not None:
+            # "Russia launched more than 200 Iranian drones": another state's weapons
+            place = next(
+                (
+                    found
+                    for w in _WORD.findall(ev["object"]["text"])
+                    if w[0].isupper()
+                    and (found := lookup_place(w)) is not None
+                    and found[1] == "demonym"
+                ),
+                None,
+            )
+        if place is None:
+            return None
+        maker = next(
+            (a.id for a in self.x.actors if a.type == "state" and a.country == place[0]), None
+        )
+        attacker = self.actors.get(prop["actor"]) if prop["actor"] else None
+        if maker is None or (attacker is not None and attacker.country == place[0]):
+            return None
+        return {
+            "kind": "event",
+            "type": "AID",
+            "mode": None,
+            "actor": maker,
+            "target": prop["actor"],
+            "object": prop["object"],
+            "also": None,
+        }
 
     def event_proposition(self, ev: dict[str, Any]) -> dict[str, Any]:
         type_ = ev["type"]

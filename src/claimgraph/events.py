@@ -327,11 +327,16 @@ class _DocEvents:
         crew = self.personnel_subject(verb) if type_ == "AID" else None
         if e.actor == "personnel" and crew is None:
             return  # "help" is aid only when sent people help: not "helped pass the bill"
+        weapons = obj is not None and obj.lemma_.lower() in WEAPON_WORDS
+        if e.lemma == "order" and weapons:
+            # "Moscow has ordered 2,000 drones": a purchase, not a command
+            type_, mode, e = "AID", None, self.lex[("buy", "VERB")]
         if e.actor == "p:from":
             # "bought drones from Tehran", "is getting weapons from Iran": the giver is
-            # in the from-phrase, the subject receives
+            # in the from-phrase, the subject receives; "bought 2,000 drones" without
+            # one still says who received weapons
             giver = self.target_from(verb, ("p:from",), None)
-            if giver is None:
+            if giver is None and not weapons:
                 return
             ev = self.add(verb, type_, mode)
             ev.actor = giver
