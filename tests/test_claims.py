@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from claimgraph.claims import names_a_claim, object_class, quantity_class
-from claimgraph.model import Document, Extraction
+from claimgraph.claims import affiliated, names_a_claim, object_class, quantity_class
+from claimgraph.model import Actor, Document, Extraction
 from claimgraph.pipeline import Extractor
 
 
@@ -217,7 +217,7 @@ def test_an_unrelated_earlier_statement_is_not_taken_for_the_accusation(
         "Harbour Daily\n\n"
         "Minister Aino Virtanen said a planned meeting with Estonian experts had fallen "
         "through.\n\n"
-        "Estonia dismissed the account.",
+        "Estonia has denied it happened.",
     )
     assert _sides(x) == {}
 
@@ -244,7 +244,7 @@ def test_a_blanket_rejection_of_someones_claims_is_not_a_proposition(
         extractor,
         "Harbour Daily\n\n"
         "Finland said the ferry company had hidden losses, broken safety rules and misled "
-        "regulators. Company spokesman Lars Berg said the Finnish claims were baseless.",
+        "regulators. Company spokesman Lars Berg said Finland's claims were baseless.",
     )
     assert "Lars Berg" not in _sides(x)
 
@@ -303,6 +303,16 @@ def test_shooting_down_drones_says_someone_attacked_with_them(extractor: Extract
     # the launcher is unknown here; the one who shot them down was attacked
     assert p["actor"] is None and p["object"] == "drone" and p["mode"] is None
     assert names[p["target"]].country == "EST"
+
+
+def test_destroying_tanks_or_shooting_a_man_is_no_interception(extractor: Extractor) -> None:
+    x = extract(
+        extractor,
+        "Harbour Daily\n\n"
+        "Latvian forces destroyed two Estonian tanks near the river. Police shot a man "
+        "near a parked drone.",
+    )
+    assert all(c["proposition"]["actor"] is not None for c in x.claims)
 
 
 def test_saying_there_are_no_such_people_denies_the_claim_about_them(
@@ -364,3 +374,35 @@ def test_ordering_weapons_is_receiving_them_not_a_command(extractor: Extractor) 
     assert len(aid) == 1 and "REQUEST" in types
     names = {a.id: a.name for a in x.actors}
     assert aid[0]["actor"] is None and names[aid[0]["target"]] == "Latvia"
+
+
+def test_a_self_denial_answers_the_accusation_on_its_topic_only(extractor: Extractor) -> None:
+    on_topic = extract(
+        extractor,
+        "Harbour Daily\n\n"
+        "Governor Paul Radcliffe said Senator Elena Marsh had cut the shipyard budget.\n\n"
+        "Marsh denied that she had cut the shipyard budget.",
+    )
+    off_topic = extract(
+        extractor,
+        "Harbour Daily\n\n"
+        "Governor Paul Radcliffe said Senator Elena Marsh had cut the shipyard budget.\n\n"
+        "Marsh denied that her husband owned a yacht.",
+    )
+    assert _sides(on_topic) == {"Paul Radcliffe": {"affirm"}, "Elena Marsh": {"deny"}}
+    assert _sides(off_topic) == {}
+
+
+@pytest.mark.parametrize(
+    ("affiliation", "name", "type_", "expected"),
+    [
+        ("Donald Trump campaign", "Trump Campaign", "organisation", True),
+        ("Trump campaign", "Donald J. Trump", "person", True),
+        ("John McCain campaign", "John Kerry", "person", False),
+        ("Iranian Foreign Ministry", "Ukrainian Foreign Ministry", "organisation", False),
+        ("University of Georgia", "Georgia", "state", False),
+        (None, "Donald J. Trump", "person", False),
+    ],
+)
+def test_affiliated(affiliation: str | None, name: str, type_: str, expected: bool) -> None:
+    assert affiliated(affiliation, Actor(id="a1", name=name, type=type_)) is expected

@@ -294,7 +294,11 @@ def test_sent_advisers_helping_an_army_is_aid_of_people(nlp: Language) -> None:
 
 
 def test_helping_is_no_event_when_no_sent_people_help(nlp: Language) -> None:
-    doc = nlp("The senator helped pass the farm bill in March.")
+    # a government is not people sent; soldiers helping their own residents is no aid
+    doc = nlp(
+        "The Norwegian government helped Swedish forces repair the radar. "
+        "Norwegian soldiers helped Norwegian residents leave the town."
+    )
     assert _find(doc, "AID") == []
 
 

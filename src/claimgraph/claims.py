@@ -40,7 +40,7 @@ from spacy.tokens import Doc, Token
 from claimgraph.actors import lookup_place
 from claimgraph.events import PUBLISHED_NOUNS
 from claimgraph.model import Actor, Attribution, Extraction
-from claimgraph.threads import HYPERNYMS
+from claimgraph.ontology import HYPERNYMS
 
 #: Attribution stances that take a side; the rest (hedge, question) report without one.
 SIDED_STANCES = frozenset({"affirm", "deny", "acknowledge", "allege", "promise"})
@@ -53,8 +53,12 @@ ACKNOWLEDGE_CUES = frozenset(
 COMMITMENT_CUES = frozenset("promise pledge vow agree offer commit undertake".split())
 #: Modals in a cue that make a denial a call or a possibility ("must rebut", "could deny").
 OBLIGATION_MODALS = frozenset("must should ought could might may".split())
-#: Kinds of weapon (and "weapon" itself): what an interception can stop.
+#: Modals that make a verdict a doubt ("might be misleading", "could be false").
+HEDGING_MODALS = frozenset("might may could would".split())
+#: Kinds of weapon (and "weapon" itself).
 WEAPON_KINDS = HYPERNYMS["weapon"] | {"weapon"}
+#: Weapons launched at a target, that an interception stops before they hit.
+LAUNCHED_WEAPONS = frozenset({"drone", "missile"})
 #: Acts of two parties together: the receiving or meeting side answers for them too.
 JOINT_TYPES = frozenset({"AID", "COOPERATE", "CONSULT", "AGREE"})
 #: Event types whose mode tells different propositions apart (an invasion is not an air
@@ -119,7 +123,17 @@ SAID_WORDS = frozenset(
     "figures number numbers version portrayal depiction testimony".split()
 )
 #: Cue verbs that deny by themselves: "denied that the report was false" affirms it.
-DENY_CUES = ("deni", "deny", "disput", "reject", "refut", "rebut", "dismiss", "contradict")
+DENY_CUES = (
+    "denie",
+    "deny",
+    "denial",
+    "disput",
+    "reject",
+    "refut",
+    "rebut",
+    "dismiss",
+    "contradict",
+)
 
 
 def names_a_claim(text: str) -> bool:
@@ -146,6 +160,10 @@ _NO_SUCH = re.compile(
     r"|\w+\s+(?:had|has|have)\s+no\s+(?:information|knowledge|evidence)\s+(?:about|of|on)\s+)"
     r"(.+)$"
 )
+#: Pronouns by which a voice speaks of itself in its own denial.
+_PERSONAL_PRONOUNS = frozenset("i we he she they it".split())
+#: Verbs too common to tell two statements' topics apart.
+_LIGHT_VERBS = frozenset("be have do say make get go take give know think".split())
 #: Acts that stop a weapon in flight: the weapon's launcher attacked the one who stops it.
 _INTERCEPT = re.compile(
     r"(?i)^(?:shot|shoots?|shooting|down(?:ed|s|ing)?|destr(?:oy|oys|oyed|oying)|intercept(?:s|ed|ing)?)$"
@@ -206,7 +224,7 @@ def object_class(text: str | None) -> str | None:
     if head in VAGUE_OBJECTS:
         return None
     if singular(head) in GENERIC_OBJECTS and not _MADE_BY.search(text):
-        # "weapons": some kind of weapon (see threads.HYPERNYMS); but "Russian-made
+        # "weapons": some kind of weapon (see ontology.HYPERNYMS); but "Russian-made
         # weapons" is a kind of its own
         return "weapon"
     word = singular(head)
@@ -309,7 +327,7 @@ class _Builder:
         chain = [att, *self.outer(att)]
         flip = 1
         for n, a in enumerate(chain):
-            if n > 0 and a.stance == "deny" and chain[n - 1].stance != "deny":
+            if n > 0 and self.stance_of(a) == "deny" and self.stance_of(chain[n - 1]) != "deny":
                 flip = -flip
             if n == 0 and len(chain) > 1 and self.is_commitment(a):
                 continue  # "officials said Iran had promised": the promise is the event's
@@ -346,8 +364,23 @@ class _Builder:
             if not any(w.lower().startswith(DENY_CUES) for w in a.cue.text.split()):
                 continue  # "said the plan was wrong": an opinion, not a denial
             voices = [a.speaker, *a.co_speakers]
-            if self.accused_in(a, voices) is not None:
-                self.answer_accusation(a.cue.start, a.content.end, a, voices, {})
+            if self.accused_in(a, voices, own=True) is not None:
+                self.answer_accusation(
+                    a.cue.start, a.content.end, a, voices, {}, topic=self.content_words(a)
+                )
+
+    def content_words(self, att: Attribution) -> frozenset[str]:
+        """The lemmas that say what a statement is about (nouns, verbs, adjectives that
+        are not names or the commonest verbs): two statements about the same thing share
+        some."""
+        if self.sdoc is None:
+            return frozenset()
+        span = self.sdoc.char_span(att.content.start, att.content.end, alignment_mode="expand")
+        return frozenset(
+            t.lemma_.lower()
+            for t in span or []
+            if t.pos_ in ("NOUN", "VERB", "ADJ") and not t.is_stop and t.lemma_ not in _LIGHT_VERBS
+        )
 
     def denials_of_earlier_claims(self, with_events: set[str]) -> None:
         """ "Iran rejected the accusation", "the Kremlin dismissed the report", "Tehran
@@ -465,13 +498,17 @@ class _Builder:
         att: Attribution | None,
         voices: list[str],
         ev: dict[str, Any],
+        *,
+        topic: frozenset[str] | None = None,
     ) -> None:
         """ "Fields accused Lewandowski of grabbing her ... The campaign has denied it
         happened": a denial that names a claim whose words hold no proposition the
         rules can key (an accusation of misconduct, a report about a company). The
         proposition is that claim, as its speaker made it: the accuser affirms it, the
         denier answers the accuser. The claim it names is the latest attribution before
-        the denial, by another named voice, that speaks about the denier's side."""
+        the denial, by another named voice, that speaks about the denier's side; a
+        denial with words of its own (``topic``) answers only a claim that shares some
+        ("denied that her husband owned a yacht" does not answer a budget accusation)."""
         about: tuple[Attribution, str, tuple[bool, int]] | None = None
         # statements that hold an event speak of that event: a denial of them is about
         # it, even where the rules could not key it fully ("preparing to give Russia up
@@ -492,6 +529,8 @@ class _Builder:
                 # anyone answers
                 and a.cue.text.strip().lower() not in ("according to", ":")
             ):
+                continue
+            if topic is not None and not topic & self.content_words(a):
                 continue
             accused = self.accused_in(a, voices)
             # an accusation before a plain statement, then the latest
@@ -549,12 +588,13 @@ class _Builder:
         for v in voices:
             self.add(denial, voice=v, stance="deny", side=-1, att=att, responds_to=speaker)
 
-    def accused_in(self, claim: Attribution, voices: list[str]) -> str | None:
+    def accused_in(self, claim: Attribution, voices: list[str], *, own: bool = False) -> str | None:
         """The actor on the denier's side whom an attribution accuses: the object of its
         cue ("accused Corey Lewandowski of grabbing her") or the subject of what it says
         ("Trump's campaign manager yanked her", "BuzzFeed missed its targets"). A side
         merely named elsewhere in it ("a meeting with Ukrainian experts fell through")
-        is not accused of anything."""
+        is not accused of anything. In a voice's ``own`` denial a pronoun subject is the
+        voice itself ("she denied that she had cut the budget")."""
         if self.sdoc is None:
             return None
         heads: list[Token] = []
@@ -577,6 +617,8 @@ class _Builder:
             if verb is not None:
                 heads += [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
         for head in heads:
+            if own and head.pos_ == "PRON" and head.lower_ in _PERSONAL_PRONOUNS:
+                return voices[0]  # "Marsh denied that she had cut the budget": herself
             words = list(head.subtree)
             if _MADE_BY.search(self.text[words[0].idx : words[-1].idx + len(words[-1].text)]):
                 continue  # "Iranian-made drones struck": a maker, not the accused doer
@@ -752,16 +794,37 @@ class _Builder:
         return prop
 
     def intercepted_weapon(self, ev: dict[str, Any]) -> str | None:
-        """The class of weapon an interception stops ("shot down", "downed",
-        "destroyed", "intercepted" drones or missiles), or None for other acts."""
-        if ev["type"] not in ("ASSAULT", "COERCE") or not _INTERCEPT.match(ev["trigger"]["text"]):
+        """The kind of launched weapon an interception stops: the object of "shot down",
+        "downed", "destroyed", "intercepted", directly or through a quantity ("far more
+        than a handful of the drones"). Destroying tanks or shooting a man is an attack
+        by the one who does it, and stays one."""
+        if self.sdoc is None or ev["type"] not in ("ASSAULT", "COERCE"):
             return None
-        sentence_end = ev["sentence"]["end"] if ev.get("sentence") else len(self.text)
-        after = self.text[ev["trigger"]["end"] : min(ev["trigger"]["end"] + 80, sentence_end)]
-        for word in _WORD.findall(after):
-            kind = object_class(word)
-            if kind in WEAPON_KINDS:
-                return kind
+        if not _INTERCEPT.match(ev["trigger"]["text"]):
+            return None
+        trigger = self.sdoc.char_span(
+            ev["trigger"]["start"], ev["trigger"]["end"], alignment_mode="expand"
+        )
+        if trigger is None or len(trigger) == 0:
+            return None
+        verb = trigger.root
+        todo = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass", "advmod")]
+        for _ in range(3):  # "more than a handful of the drones": through "of"
+            nxt: list[Token] = []
+            for tok in todo:
+                kind = object_class(tok.lemma_)
+                if kind in LAUNCHED_WEAPONS:
+                    return kind
+                if tok.lemma_.lower() in ("them", "they", "it"):
+                    continue
+                nxt += [
+                    g
+                    for c in tok.children
+                    if c.dep_ == "prep" and c.lower_ in ("of", "than")
+                    for g in c.children
+                    if g.dep_ == "pobj"
+                ]
+            todo = nxt
         return None
 
     def names_participant(self, span: dict[str, Any]) -> bool:
@@ -806,9 +869,7 @@ class _Builder:
                     return True
             if voice.type == "person" and actor.type == "state" and voice.country == actor.country:
                 return True  # a minister answers for the state's acts
-            if _shares_name(actor.affiliation, voice.name) or _shares_name(
-                voice.affiliation, actor.name
-            ):
+            if affiliated(actor.affiliation, voice) or affiliated(voice.affiliation, actor):
                 return True  # "Trump campaign manager Corey Lewandowski" and the campaign
         return False
 
@@ -873,6 +934,8 @@ class _Builder:
         root = next((t for t in span if t.pos_ in ("VERB", "AUX") and t.head.i not in inside), None)
         if root is None or root.lemma_ not in ("be", "seem", "prove", "remain"):
             return
+        if any(c.dep_ == "aux" and c.lower_ in HEDGING_MODALS for c in root.children):
+            return  # "the report might be misleading": a doubt, not a denial
         verdict = [c for c in root.children if c.dep_ in ("acomp", "attr", "oprd")]
         negated = any(c.dep_ == "neg" for c in root.children)
         subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
@@ -904,8 +967,12 @@ class _Builder:
         saying = self.saying_after(
             [*verdict, *(c for c in root.children if c.dep_ in ("prep", "xcomp", "advcl"))]
         )
-        if saying is not None and subj.pos_ == "PROPN":
-            named = saying  # "Mr. Khan was wrong to say he had not sacrificed": what he said
+        if subj.pos_ == "PROPN" and subj.lower_ not in CLAIM_WORDS | SAID_WORDS:
+            # "Mr. Khan was wrong to say he had not sacrificed": what he said; "Clinton
+            # was wrong about the deal" names no claim of hers
+            if saying is None:
+                return
+            named = saying
         prop = {
             "kind": "statement",
             "type": "STATEMENT",
@@ -931,9 +998,11 @@ class _Builder:
         # "denied that the report was false" takes the report's side
         cue_denies = any(w.lower().startswith(DENY_CUES) for w in att.cue.text.split())
         side = 1 if cue_denies else -1
+        sided = False
         for a, voice, flip in self.voices(att):
             if voice == owner or self.stance_of(a) not in SIDED_STANCES:
                 continue
+            sided = True
             self.add(
                 base,
                 voice=voice,
@@ -942,7 +1011,8 @@ class _Builder:
                 att=a,
                 responds_to=owner if side * flip < 0 else None,
             )
-        self.add(base, voice=owner, stance="allege", side=1, att=None)
+        if sided:  # "asked whether Marsh's claim was false" puts no one on a side
+            self.add(base, voice=owner, stance="allege", side=1, att=att)
 
     def saying_after(self, verdict: list[Token]) -> str | None:
         """What a person is "wrong to say" or "wrong for saying": the words after the
@@ -1226,20 +1296,23 @@ _INSTITUTION_WORDS = frozenset(
 )
 
 
-def _shares_name(affiliation: str | None, name: str) -> bool:
-    """Does an affiliation ("Donald Trump campaign") carry a capitalised word of the
-    name ("Trump Campaign", "Donald J. Trump")?"""
-    if not affiliation:
-        return False
-
-    def proper(text: str) -> set[str]:
-        return {
-            w
-            for w in _WORD.findall(text)
-            if w[0].isupper() and len(w) > 2 and w.lower() not in _INSTITUTION_WORDS
-        }
-
-    return bool(proper(affiliation) & proper(name))
+def affiliated(affiliation: str | None, other: Actor) -> bool:
+    """Does an affiliation name the other actor: a person by surname ("Donald Trump
+    campaign" and Donald J. Trump), a body other than a state by all its own words
+    ("Donald Trump campaign" and the Trump Campaign)? First names and words bodies share
+    ("John", "Foreign Ministry") tie no one to anyone."""
+    if not affiliation or other.type == "state":
+        return False  # states are a matter of country: "University of Georgia" is not one
+    words = set(_WORD.findall(affiliation))
+    if other.type == "person":
+        parts = other.name.split()
+        return len(parts) > 1 and parts[-1] in words
+    own = {
+        w
+        for w in _WORD.findall(other.name)
+        if w[0].isupper() and len(w) > 2 and w.lower() not in _INSTITUTION_WORDS
+    }
+    return bool(own) and own <= words
 
 
 def _of_phrase(after: str) -> str | None:

@@ -357,7 +357,7 @@ class _DocEvents:
             # "Israeli tanks" that fired are the attacker's own)
             ev.actor = None
             ev.object = _np_span(subj)
-        ev.target = self.target_from(verb, e.target, ev.actor)
+        ev.target = self.target_from(verb, e.target, ev.actor, recipient=type_ == "AID")
         if ev.target is None and type_ in ("AGREE", "CONSULT", "COOPERATE", "SUPPORT"):
             ev.target = self.conjoined_subject(verb, ev.actor)
         if ev.target is None:
@@ -368,6 +368,11 @@ class _DocEvents:
             self.set_object(ev, verb, e.object)
         if crew is not None and ev.object is None:
             ev.object = _np_span(crew)  # "Iranian advisers are helping": the advisers
+        if e.actor == "personnel" and not self.foreign_help(ev, crew):
+            # "Ukrainian soldiers helped residents evacuate": help at home, not aid
+            self.events.remove(ev)
+            del self.by_head[verb.i]
+            return
         if ev.actor is None and type_ == "AID" and ev.object is not None:
             # "Iranian instructors had been sent to Crimea": the sender is their state
             span = self.doc.char_span(*ev.object, alignment_mode="expand")
@@ -464,7 +469,7 @@ class _DocEvents:
             return
         ev = self.add(noun, type_, mode)
         ev.actor = self.noun_actor(noun, gov)
-        ev.target = self.target_from(noun, e.target, ev.actor)
+        ev.target = self.target_from(noun, e.target, ev.actor, recipient=e.type == "AID")
         if ev.target is None and gov is not None and gov_entry is None:
             ev.target = self.target_from(gov, ("p:on", "p:against", "p:to"), ev.actor)
         if ev.target is None:
@@ -694,7 +699,11 @@ class _DocEvents:
                     return idx
         return None
 
-    def target_from(self, tok: Token, slots: Iterable[str], actor: int | None) -> int | None:
+    def target_from(
+        self, tok: Token, slots: Iterable[str], actor: int | None, *, recipient: bool = False
+    ) -> int | None:
+        """The target in the first slot that holds one; ``recipient``: the target is who
+        received something, never a region ("sent instructors to Crimea")."""
         passive = _child(tok, "nsubjpass") is not None
         fallback: int | None = None
         for slot in slots:
@@ -736,7 +745,7 @@ class _DocEvents:
                 )
             ):
                 return nt
-            idx = self.target_arg(arg, actor)
+            idx = self.target_arg(arg, actor, recipient=recipient)
             if idx is None or idx == actor:
                 continue
             if self._country(idx) is not None:
@@ -745,14 +754,14 @@ class _DocEvents:
                 fallback = idx
         return fallback
 
-    def target_arg(self, arg: Token, actor: int | None) -> int | None:
+    def target_arg(self, arg: Token, actor: int | None, *, recipient: bool = False) -> int | None:
         """A target argument's actor; where that actor has no country but a modifier or
         an of/from/by-phrase of the argument names one ("the Taliban religious faction",
         "inspectors of the IAEA", "the resignation of Algerian President X"), that one.
         A weapon is never a target: "fighting with drones bought from Tehran"."""
         if arg.lemma_.lower() in WEAPON_WORDS:
             return None
-        place = lookup_place(arg.text)
+        place = lookup_place(arg.text) if recipient else None
         if place is not None and place[1] == "region":
             return None  # "sent instructors to Crimea": a place, not who received them
         idx = self.resolve(arg)
@@ -814,6 +823,18 @@ class _DocEvents:
                 return None
             v = v.head if v.dep_ in ("xcomp", "conj") and v.head.i != v.i else None
         return None
+
+    def foreign_help(self, ev: EventSpan, crew: Token | None) -> bool:
+        """Do the helpers belong to one state ("Iranian troops") and the helped to
+        another?"""
+        if ev.target is None:
+            return False
+        helped = self._country(ev.target)
+        helpers = self._country(ev.actor) if ev.actor is not None else None
+        for t in crew.children if crew is not None and helpers is None else []:
+            if t.dep_ == "amod" and (place := lookup_place(t.text)) is not None:
+                helpers = place[0]
+        return helped is not None and helpers not in (None, helped)
 
     def personnel_subject(self, verb: Token) -> Token | None:
         """The sent people who do the helping: the subject of "troops are helping

@@ -135,3 +135,12 @@ def load_triggers() -> dict[tuple[str, str], Trigger]:
 
 def cameo_root(type_: str, mode: str | None = None) -> str | None:
     return load_ontology().cameo_root(type_, mode)
+
+
+#: Object classes that name a kind of kinds: "weapons" in an article about drone
+#: deliveries is the drones (or the missiles), never the advisers. Such an object is a
+#: gap that only a thread of one of its kinds may fill (claimgraph.threads), and the
+#: kinds are what claimgraph.claims counts as weapons.
+HYPERNYMS: dict[str, frozenset[str]] = {
+    "weapon": frozenset({"drone", "missile", "ammunition", "aircraft", "vehicle"}),
+}

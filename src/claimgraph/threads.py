@@ -9,7 +9,9 @@ store and saves what it finds.
   (a state's bodies and unnamed groups of its people count as the state). A key with
   a gap ("someone attacked someone with drones") joins the most specific compatible
   thread of the same article; across articles only a key with at least two parts
-  known may join another, so a vague claim never glues two stories together.
+  known may join another, so a vague claim never glues two stories together. An
+  object that names a kind of kinds ("weapons", :data:`claimgraph.ontology.HYPERNYMS`)
+  is a gap only one of its kinds fills.
 - **Independent sources.** Articles whose texts share most of their word 5-grams are
   one story republished (a wire report on ten sites is one source); a thread's
   ``sources`` counts such groups, not articles.
@@ -31,6 +33,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
+
+from claimgraph.ontology import HYPERNYMS
 
 #: Share of sampled word 5-grams two articles must share to count as one story.
 NEAR_DUPLICATE_JACCARD = 0.5
@@ -176,14 +180,6 @@ def near_duplicate_groups(
 
 
 # -- threads ---------------------------------------------------------------------------
-
-
-#: Object words that name a kind of kinds: "weapons" in an article about drone deliveries
-#: is the drones (or the missiles), never the advisers. Such an object is a gap that only
-#: a thread of one of its kinds may fill.
-HYPERNYMS: dict[str, frozenset[str]] = {
-    "weapon": frozenset({"drone", "missile", "ammunition", "aircraft", "vehicle"}),
-}
 
 
 def _known_part(p: str | None) -> bool:
