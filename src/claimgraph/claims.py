@@ -136,6 +136,12 @@ DENY_CUES = (
 )
 
 
+def _cue_denies(att: Attribution) -> bool:
+    """Is the cue a verb of denying ("denied", "disputes"), not a "said" that happens to
+    carry a denial in its content?"""
+    return any(w.lower().startswith(DENY_CUES) for w in att.cue.text.split())
+
+
 def names_a_claim(text: str) -> bool:
     """Does a denial's content only name a claim ("the accusation", "it's not true")
     rather than say what is false?"""
@@ -154,6 +160,9 @@ CLAIM_WORDS = frozenset(
 )
 #: How far back (characters) a denial may reach for the claim it answers.
 ANAPHOR_REACH = 700
+#: How far back a bare "Clinton's claim" or "there are no such advisers" may reach for
+#: what was said: further, because such a reference names whose claim or what it is about.
+SAID_REACH = 2 * ANAPHOR_REACH
 #: "There are no X", "had no information about X": X does not exist, as far as one knows.
 _NO_SUCH = re.compile(
     r"(?i)^(?:that\s+)?(?:there\s+(?:are|is|were|was|have\s+been|has\s+been)\s+no\s+"
@@ -361,7 +370,7 @@ class _Builder:
         for a in self.x.attributions:
             if self.stance_of(a) != "deny" or a.speaker is None or names_a_claim(a.content.text):
                 continue
-            if not any(w.lower().startswith(DENY_CUES) for w in a.cue.text.split()):
+            if not _cue_denies(a):
                 continue  # "said the plan was wrong": an opinion, not a denial
             voices = [a.speaker, *a.co_speakers]
             if self.accused_in(a, voices, own=True) is not None:
@@ -444,7 +453,9 @@ class _Builder:
         voices: list[str],
         ev: dict[str, Any],
     ) -> None:
-        """The voices deny the proposition of an earlier claim, answering its voice."""
+        """The voices deny the proposition of an earlier claim, answering its voice: a
+        denial that only points at a claim takes that claim's key, so the two sides meet
+        in one thread."""
         base = {
             "proposition": {k: v for k, v in ante["proposition"].items() if k != "text"},
             "polarity": "negated",
@@ -484,7 +495,7 @@ class _Builder:
                 and c["voice"] not in voices
                 and c["proposition"]["object"] == kind
                 and c["evidence"]["start"] < a.cue.start
-                and a.cue.start - c["evidence"]["start"] < 2 * ANAPHOR_REACH
+                and a.cue.start - c["evidence"]["start"] < SAID_REACH
                 and self.answers_for(c["proposition"], voices)
             ]
             if before:
@@ -620,7 +631,7 @@ class _Builder:
             if own and head.pos_ == "PRON" and head.lower_ in _PERSONAL_PRONOUNS:
                 return voices[0]  # "Marsh denied that she had cut the budget": herself
             words = list(head.subtree)
-            if _MADE_BY.search(self.text[words[0].idx : words[-1].idx + len(words[-1].text)]):
+            if _MADE_BY.search(self.words_text(words)):
                 continue  # "Iranian-made drones struck": a maker, not the accused doer
             # the head noun and whose it is: "Trump's campaign manager"
             whose = [c for c in head.children if c.dep_ in ("poss", "nmod", "compound", "appos")]
@@ -643,6 +654,7 @@ class _Builder:
         return found[0] if len(found) == 1 else None
 
     def actor_of(self, tok: Token) -> str | None:
+        """The actor a token mentions, things included (``actor_at`` keeps parties)."""
         start, end = tok.idx, tok.idx + len(tok.text)
         for a in self.x.actors:
             if any(m.start <= start and end <= m.end for m in a.mentions):
@@ -650,6 +662,9 @@ class _Builder:
         return None
 
     def content_verb(self, claim: Attribution) -> str | None:
+        """The first verb of what a voice said: what an accusation is about ("grab",
+        "miss"), so two articles quoting one accusation share its key and two different
+        accusations by the same accuser do not."""
         if self.sdoc is None:
             return None
         span = self.sdoc.char_span(claim.content.start, claim.content.end, alignment_mode="expand")
@@ -658,7 +673,12 @@ class _Builder:
         verb = next((t for t in span if t.pos_ == "VERB"), None)
         return verb.lemma_.lower() if verb is not None else None
 
+    def words_text(self, words: list[Token]) -> str:
+        """The text from the first to the last of some tokens, on one line."""
+        return " ".join(self.text[words[0].idx : words[-1].idx + len(words[-1].text)].split())
+
     def sentence_of(self, start: int, end: int) -> dict[str, int]:
+        """The sentence span around a span; the span itself where there is no parse."""
         if self.sdoc is None:
             return {"start": start, "end": end}
         return _sentence(self.sdoc, start, end)
@@ -963,7 +983,7 @@ class _Builder:
         if owner is None:
             return
         words = list(subj.subtree)
-        named = " ".join(self.text[words[0].idx : words[-1].idx + len(words[-1].text)].split())
+        named = self.words_text(words)
         saying = self.saying_after(
             [*verdict, *(c for c in root.children if c.dep_ in ("prep", "xcomp", "advcl"))]
         )
@@ -996,8 +1016,7 @@ class _Builder:
             "sentence": _sentence(self.sdoc, att.content.start, att.content.end),
         }
         # "denied that the report was false" takes the report's side
-        cue_denies = any(w.lower().startswith(DENY_CUES) for w in att.cue.text.split())
-        side = 1 if cue_denies else -1
+        side = 1 if _cue_denies(att) else -1
         sided = False
         for a, voice, flip in self.voices(att):
             if voice == owner or self.stance_of(a) not in SIDED_STANCES:
@@ -1022,9 +1041,7 @@ class _Builder:
                 if tok.lemma_ in ("say", "claim", "suggest", "insist", "allege") and tok.i >= v.i:
                     said = [t for t in tok.subtree if t.i > tok.i]
                     if said:
-                        return " ".join(
-                            self.text[said[0].idx : said[-1].idx + len(said[-1].text)].split()
-                        )
+                        return self.words_text(said)
         return None
 
     def owner_in(self, noun: Token) -> str | None:
@@ -1153,7 +1170,7 @@ class _Builder:
         if owner is None:
             return None
         words = [t for t in noun.subtree if t.i >= noun.i]
-        text = " ".join(self.text[words[0].idx : words[-1].idx + len(words[-1].text)].split())
+        text = self.words_text(words)
         obj = singular(about.lemma_.lower()) if about is not None else None
         if about is None and len(words) == 1:
             # "rejected Clinton's claim": which one the article gave her a little earlier
@@ -1176,24 +1193,21 @@ class _Builder:
         }
 
     def latest_said_by(self, voice: str, before: int) -> Attribution | None:
-        """The voice's latest statement shortly before a position."""
+        """The voice's latest statement shortly before a position: the claim a bare
+        "rejected Clinton's claim" means, which the article usually gave just before."""
         said = [
             a
             for a in self.x.attributions
             if a.speaker == voice
             and a.cue.start < before
-            and before - a.cue.start < 2 * ANAPHOR_REACH
+            and before - a.cue.start < SAID_REACH
             and a.stance in SIDED_STANCES
         ]
         return max(said, key=lambda a: a.cue.start) if said else None
 
     def actor_at(self, tok: Token) -> str | None:
-        start, end = tok.idx, tok.idx + len(tok.text)
-        for a in self.x.actors:
-            for m in a.mentions:
-                if m.start <= start and end <= m.end:
-                    return self.party(a.id)
-        return None
+        """The party a token mentions (None for things: "power stations")."""
+        return self.party(self.actor_of(tok))
 
     def add(
         self,
