@@ -215,6 +215,10 @@ def _merge(
     return (a[0], pick(a[1], b[1]), pick(a[2], b[2]), pick(a[3], b[3]))
 
 
+#: The pairs of key positions (actor, target, object) a one-gap key can be known on.
+_PAIRS = ((1, 2), (1, 3), (2, 3))
+
+
 def key_string(k: tuple[str, str | None, str | None, str | None]) -> str:
     return "|".join(p or "*" for p in k)
 
@@ -270,10 +274,21 @@ def build_threads(claims: Iterable[ClaimRecord]) -> list[Thread]:
         (k for k in by_key if _known(k) == 3 or k[0].startswith("STATEMENT")),
         key=lambda k: (-len(by_key[k]), key_string(k)),
     )
+    is_full = set(full)
+    # a key with one gap can only join a complete key equal to it on its two known
+    # parts: index the complete keys by each pair of parts (largest first, as in
+    # ``full``) instead of trying every complete key for every gapped one
+    by_pair: dict[tuple[Any, ...], list[tuple[str, str | None, str | None, str | None]]]
+    by_pair = defaultdict(list)
+    for f in full:
+        if _known(f) == 3:
+            for i, j in _PAIRS:
+                by_pair[(f[0], i, j, f[i], f[j])].append(f)
     for k in sorted(by_key, key=key_string):
-        if k in full or _known(k) < 2:
+        if k in is_full or _known(k) < 2:
             continue
-        target = next((f for f in full if _compatible(f, k)), None)
+        i, j = (n for n in (1, 2, 3) if _known_part(k[n]))
+        target = next((f for f in by_pair[(k[0], i, j, k[i], k[j])] if _compatible(f, k)), None)
         if target is not None:
             by_key[target].extend(by_key.pop(k))
 
