@@ -406,3 +406,20 @@ def test_a_self_denial_answers_the_accusation_on_its_topic_only(extractor: Extra
 )
 def test_affiliated(affiliation: str | None, name: str, type_: str, expected: bool) -> None:
     assert affiliated(affiliation, Actor(id="a1", name=name, type=type_)) is expected
+
+
+def test_a_denial_in_a_relative_clause_on_a_claim_noun(extractor: Extractor) -> None:
+    x = extract(
+        extractor,
+        "Harbour Daily\n\n"
+        "Two Estonian officials said Estonia had sent Latvia hundreds of drones, a report "
+        "Estonia's foreign ministry has denied.",
+    )
+    names = {a.id: a.name for a in x.actors}
+    sides = {
+        (names.get(c["voice"]), c["side"])
+        for c in x.claims
+        if c["proposition"]["type"] == "AID" and c["proposition"]["object"] == "drone"
+    }
+    assert any(side == "affirm" for _, side in sides)
+    assert any(side == "deny" for _, side in sides)

@@ -98,7 +98,7 @@ CLAIMS_FLOORS = {
     "contested_precision": 1.0,
     "contested_recall": 1.0,
     "bcubed_precision": 0.95,
-    "bcubed_recall": 0.25,
+    "bcubed_recall": 0.27,
     "covered_precision": 0.90,
     # over the covered mentions only: newly covered mentions can lower it while the
     # recall over all mentions (bcubed_recall) rises, so it is pinned a little lower

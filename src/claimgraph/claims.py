@@ -122,6 +122,10 @@ SAID_WORDS = frozenset(
     "description statement statements tweet tweets remark remarks comment comments figure "
     "figures number numbers version portrayal depiction testimony".split()
 )
+#: PLOVER's coding of a commitment itself, beside the committed act.
+COMMITMENT_CODES = frozenset({"AGREE", "THREATEN"})
+#: Verbs of a denial in a relative clause ("a report the ministry has denied").
+DENY_LEMMAS = frozenset("deny reject dispute dismiss refute rebut".split())
 #: Cue verbs that deny by themselves: "denied that the report was false" affirms it.
 DENY_CUES = (
     "denie",
@@ -358,7 +362,59 @@ class _Builder:
         self.denials_of_earlier_claims(with_events)
         self.denials_of_accusations()
         self.existential_denials()
+        self.appositive_denials()
         return self.out
+
+    def appositive_denials(self) -> None:
+        """ "officials said Tehran had promised Moscow missiles, a report Iran's foreign
+        ministry has denied", "allegations that he assaulted her, which he has denied":
+        a denial tucked into a relative clause on a claim noun. It denies what the noun
+        stands for: its own complement where it has one, else what the sentence said
+        before it."""
+        if self.sdoc is None:
+            return
+        for noun in self.sdoc:
+            if noun.lower_ not in CLAIM_WORDS:
+                continue
+            rel = next(
+                (
+                    c
+                    for c in noun.children
+                    if c.dep_ in ("relcl", "acl") and c.lemma_.lower() in DENY_LEMMAS
+                ),
+                None,
+            )
+            subj = next((c for c in rel.children if c.dep_ == "nsubj"), None) if rel else None
+            if rel is None or subj is None:
+                continue
+            # "Iran's foreign ministry": where the body is no actor of its own, its state
+            denier = self.actor_at(subj) or self.owner_in(subj)
+            if denier is None and subj.pos_ == "PRON":
+                # "which he has denied": the one the allegations are about
+                denier = self.actor_of(subj)
+            if denier is None:
+                continue
+            inside = {t.i for t in rel.subtree}
+            held = [
+                t for t in noun.subtree if t.i > noun.i and t.i not in inside and t.dep_ != "punct"
+            ]
+            if held:
+                lo, hi = held[0].idx, held[-1].idx + len(held[-1].text)
+            else:
+                lo, hi = noun.sent.start_char, noun.idx
+            said = [
+                c
+                for c in self.out
+                if lo <= c["evidence"]["start"] < hi
+                and c["voice"] != denier
+                and c["proposition"]["actor"] is not None
+                and self.answers_for(c["proposition"], [denier])
+            ]
+            acts = [c for c in said if c["proposition"]["type"] not in COMMITMENT_CODES]
+            # "had promised Moscow missiles, a report ... denied": the missiles, not the
+            # promise PLOVER codes beside them
+            for c in acts or said:
+                self.deny_as(c, rel.idx, rel.idx + len(rel.text), None, [denier], {})
 
     def denials_of_accusations(self) -> None:
         """ "Lewandowski has denied that he was working on a book", "Putin denied that

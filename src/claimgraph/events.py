@@ -407,6 +407,17 @@ class _DocEvents:
         if act_type is not None and act_type.startswith("@"):
             act_type = None
         recipient = _child(verb, "dative")
+        if recipient is None and obj is not None and act_type is None:
+            # "promised Moscow surface-to-surface missiles", parsed with Moscow inside the
+            # object's name: a state or capital before the thing is who gets it
+            recipient = next(
+                (
+                    c
+                    for c in obj.children
+                    if c.dep_ == "compound" and c.pos_ == "PROPN" and lookup_place(c.text)
+                ),
+                None,
+            )
         if act_type is None and comp is None and obj is not None and recipient is not None:
             # "had promised Moscow more drones": a promise to give a thing is a promised AID
             gift = self.add(obj, "AID", None)
