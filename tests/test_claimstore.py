@@ -198,6 +198,26 @@ def test_a_current_build_is_skipped_unless_forced(store: Store) -> None:
     assert store.contested() and store.threads_current()
 
 
+def test_samples_for_near_duplicates_are_kept_from_save_to_delete(
+    store: Store, extractions: list[Extraction]
+) -> None:
+    def sampled() -> set[str]:
+        return {r[0] for r in store._execute("SELECT document_id FROM document_shingles")}
+
+    ids = {x.document.id for x in extractions}
+    assert sampled() == ids
+    # a document stored before samples were kept is sampled at the next build, and the
+    # wire story and its copy are still one story
+    copy = extractions[1].document.id
+    store._execute("DELETE FROM document_shingles WHERE document_id = ?", (copy,))
+    store.build_threads(force=True)
+    assert sampled() == ids
+    groups = store.document_groups()
+    assert groups[copy] == groups[extractions[0].document.id]
+    assert store.delete_document(copy)
+    assert sampled() == ids - {copy}
+
+
 def test_readers_after_an_ingest_build_the_threads_once(
     store_url: str, extractions: list[Extraction]
 ) -> None:

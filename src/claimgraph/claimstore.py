@@ -26,7 +26,8 @@ from claimgraph.threads import (
     build_threads,
     drop_repeats,
     find_contests,
-    near_duplicate_groups,
+    group_samples,
+    shingles,
 )
 
 #: PostgreSQL advisory lock key that serialises thread builds ("claimgraph" in ASCII, folded).
@@ -281,6 +282,11 @@ class ClaimStore:
         self: _Executes, extraction: Extraction, gid: Callable[[str | None], str | None]
     ) -> None:
         self._executemany(_CLAIM_INSERT, claim_values(extraction, gid))
+        doc = extraction.document
+        self._execute(
+            "INSERT INTO document_shingles (document_id, sample) VALUES (?, ?)",
+            (doc.id, _encode_sample(shingles(doc.text))),
+        )
         self._execute("UPDATE ledger_state SET generation = generation + 1 WHERE id = 1")
 
     def _delete_claims(self: _Executes, doc_id: str) -> None:
@@ -291,6 +297,7 @@ class ClaimStore:
         )
         self._execute("DELETE FROM claims WHERE document_id = ?", (doc_id,))
         self._execute("DELETE FROM document_groups WHERE document_id = ?", (doc_id,))
+        self._execute("DELETE FROM document_shingles WHERE document_id = ?", (doc_id,))
         self._execute("UPDATE ledger_state SET generation = generation + 1 WHERE id = 1")
 
     # -- building threads ---------------------------------------------------------
@@ -358,10 +365,25 @@ class ClaimStore:
                 ),
             }
         docs = self._execute(
-            "SELECT id, text, outlet, published FROM documents "
-            "ORDER BY (published IS NULL), published, name, id"
+            "SELECT d.id, s.sample FROM documents d "
+            "LEFT JOIN document_shingles s ON s.document_id = d.id "
+            "ORDER BY (d.published IS NULL), d.published, d.name, d.id"
         ).fetchall()
-        group_of = near_duplicate_groups([(str(d[0]), str(d[1])) for d in docs])
+        samples: dict[str, set[int]] = {}
+        for doc_id, sample in docs:
+            if sample is None:
+                # stored before samples were kept: sample it once, now
+                text = self._execute(
+                    "SELECT text FROM documents WHERE id = ?", (doc_id,)
+                ).fetchone()[0]
+                samples[str(doc_id)] = shingles(str(text))
+                self._execute(
+                    "INSERT INTO document_shingles (document_id, sample) VALUES (?, ?)",
+                    (doc_id, _encode_sample(samples[str(doc_id)])),
+                )
+            else:
+                samples[str(doc_id)] = _decode_sample(str(sample))
+        group_of = group_samples(samples)
         rows = self._execute(
             "SELECT c.id, c.document_id, d.published, va.entity_id, c.side, c.type, c.mode, "
             "va.name, va.type, va.country, ra.entity_id, "
@@ -813,6 +835,14 @@ _NOT_A_NAME = frozenset(
     "others some many most several these those his her their its our my your critics "
     "sources officials analysts experts".split()
 )
+
+
+def _encode_sample(sample: set[int]) -> str:
+    return " ".join(str(h) for h in sorted(sample))
+
+
+def _decode_sample(text: str) -> set[int]:
+    return {int(h) for h in text.split()}
 
 
 def participant(

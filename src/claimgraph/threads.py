@@ -151,10 +151,18 @@ def near_duplicate_groups(
     Candidates come from an inverted index over the samples, so unrelated articles are
     never compared; linear in practice.
     """
-    sets = {doc_id: shingles(text) for doc_id, text in docs}
+    return group_samples({doc_id: shingles(text) for doc_id, text in docs}, threshold)
+
+
+def group_samples(
+    sets: dict[str, set[int]], threshold: float = NEAR_DUPLICATE_JACCARD
+) -> dict[str, str]:
+    """:func:`near_duplicate_groups` over samples already taken (the store keeps each
+    document's sample, so a build need not read the texts again); the dict's order is
+    the documents' order."""
     index: dict[int, list[str]] = defaultdict(list)
-    parent = {doc_id: doc_id for doc_id, _ in docs}
-    order = {doc_id: n for n, (doc_id, _) in enumerate(docs)}
+    parent = {doc_id: doc_id for doc_id in sets}
+    order = {doc_id: n for n, doc_id in enumerate(sets)}
 
     def find(x: str) -> str:
         while parent[x] != x:
@@ -162,7 +170,7 @@ def near_duplicate_groups(
             x = parent[x]
         return x
 
-    for doc_id, _ in docs:
+    for doc_id in sets:
         mine = sets[doc_id]
         shared: dict[str, int] = defaultdict(int)
         for h in mine:
@@ -176,7 +184,7 @@ def near_duplicate_groups(
                 if a != b:
                     keep, drop = (a, b) if order[a] < order[b] else (b, a)
                     parent[drop] = keep
-    return {doc_id: find(doc_id) for doc_id, _ in docs}
+    return {doc_id: find(doc_id) for doc_id in sets}
 
 
 # -- threads ---------------------------------------------------------------------------
