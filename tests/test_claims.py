@@ -423,3 +423,13 @@ def test_a_denial_in_a_relative_clause_on_a_claim_noun(extractor: Extractor) -> 
     }
     assert any(side == "affirm" for _, side in sides)
     assert any(side == "deny" for _, side in sides)
+
+
+def test_a_denial_never_made_in_a_relative_clause_is_none(extractor: Extractor) -> None:
+    x = extract(
+        extractor,
+        "Harbour Daily\n\n"
+        "Two Estonian officials said Estonia had sent Latvia hundreds of drones, a report "
+        "Estonia has never disputed.",
+    )
+    assert not [c for c in x.claims if c["side"] == "deny"]

@@ -216,6 +216,16 @@ def test_samples_for_near_duplicates_are_kept_from_save_to_delete(
     assert groups[copy] == groups[extractions[0].document.id]
     assert store.delete_document(copy)
     assert sampled() == ids - {copy}
+    # a sample taken another way (an older n-gram size or rate) is taken again
+    first = extractions[0].document.id
+    store._execute(
+        "UPDATE document_shingles SET sample = ? WHERE document_id = ?", ("n4/s2 1 2 3", first)
+    )
+    store.build_threads(force=True)
+    (sample,) = store._execute(
+        "SELECT sample FROM document_shingles WHERE document_id = ?", (first,)
+    ).fetchone()
+    assert sample.startswith("n5/s4 ") and len(sample.split()) > 4
 
 
 def test_readers_after_an_ingest_build_the_threads_once(

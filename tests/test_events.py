@@ -306,3 +306,18 @@ def test_a_region_is_where_aid_went_not_who_received_it(nlp: Language) -> None:
     doc = nlp("Norway sent instructors to Crimea last month.")
     (ev,) = _find(doc, "AID")
     assert _country(doc, ev.actor) == "NOR" and ev.target is None
+
+
+def test_a_promise_of_weapons_to_a_capital_named_inside_the_object(nlp: Language) -> None:
+    # the parser hangs "Oslo" on the missiles; the promise is still a supply to Norway
+    doc = nlp("Officials said Sweden had also promised Oslo surface-to-surface missiles.")
+    (ev,) = _find(doc, "AID")
+    assert (_country(doc, ev.actor), _country(doc, ev.target)) == ("SWE", "NOR")
+
+
+def test_promised_elections_or_ordered_strikes_are_no_supply(nlp: Language) -> None:
+    doc = nlp(
+        "Norway promised Bergen elections. The minister ordered drones to strike Oslo. "
+        "The president ordered missiles launched at Oslo."
+    )
+    assert _find(doc, "AID") == []

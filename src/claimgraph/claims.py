@@ -367,10 +367,11 @@ class _Builder:
 
     def appositive_denials(self) -> None:
         """ "officials said Tehran had promised Moscow missiles, a report Iran's foreign
-        ministry has denied", "allegations that he assaulted her, which he has denied":
-        a denial tucked into a relative clause on a claim noun. It denies what the noun
-        stands for: its own complement where it has one, else what the sentence said
-        before it."""
+        ministry has denied": a denial tucked into a relative clause on a claim noun. It
+        denies what the noun stands for: its own complement where it has one ("reports
+        that Iran sold drones, which Tehran has denied"), else what the sentence said
+        before it. A denial that was not made ("a report Estonia never disputed", "could
+        not refute") is none."""
         if self.sdoc is None:
             return
         for noun in self.sdoc:
@@ -387,11 +388,14 @@ class _Builder:
             subj = next((c for c in rel.children if c.dep_ == "nsubj"), None) if rel else None
             if rel is None or subj is None:
                 continue
+            if any(
+                c.dep_ == "neg"
+                or (c.dep_ == "aux" and c.lower_ in HEDGING_MODALS | OBLIGATION_MODALS)
+                for c in rel.children
+            ):
+                continue
             # "Iran's foreign ministry": where the body is no actor of its own, its state
             denier = self.actor_at(subj) or self.owner_in(subj)
-            if denier is None and subj.pos_ == "PRON":
-                # "which he has denied": the one the allegations are about
-                denier = self.actor_of(subj)
             if denier is None:
                 continue
             inside = {t.i for t in rel.subtree}

@@ -22,6 +22,8 @@ from claimgraph.errors import StoreError
 from claimgraph.identity import TITLE_WORDS
 from claimgraph.model import Extraction
 from claimgraph.threads import (
+    SHINGLE_N,
+    SHINGLE_SAMPLE,
     ClaimRecord,
     build_threads,
     drop_repeats,
@@ -365,20 +367,20 @@ class ClaimStore:
                 ),
             }
         docs = self._execute(
-            "SELECT d.id, s.sample FROM documents d "
+            "SELECT d.id, s.sample, CASE WHEN s.sample IS NULL OR s.sample NOT LIKE ? "
+            "THEN d.text END FROM documents d "
             "LEFT JOIN document_shingles s ON s.document_id = d.id "
-            "ORDER BY (d.published IS NULL), d.published, d.name, d.id"
+            "ORDER BY (d.published IS NULL), d.published, d.name, d.id",
+            (f"{_SAMPLE_HEADER} %",),
         ).fetchall()
         samples: dict[str, set[int]] = {}
-        for doc_id, sample in docs:
-            if sample is None:
-                # stored before samples were kept: sample it once, now
-                text = self._execute(
-                    "SELECT text FROM documents WHERE id = ?", (doc_id,)
-                ).fetchone()[0]
+        for doc_id, sample, text in docs:
+            if text is not None:
+                # stored before samples were kept, or sampled another way: sample it now
                 samples[str(doc_id)] = shingles(str(text))
                 self._execute(
-                    "INSERT INTO document_shingles (document_id, sample) VALUES (?, ?)",
+                    "INSERT INTO document_shingles (document_id, sample) VALUES (?, ?) "
+                    "ON CONFLICT (document_id) DO UPDATE SET sample = excluded.sample",
                     (doc_id, _encode_sample(samples[str(doc_id)])),
                 )
             else:
@@ -601,15 +603,19 @@ class ClaimStore:
             parsed = [(row, json.loads(row[4])) for row in rows]
             # one query for every item's statements and one for its voices, not three per
             # item: a page of 20 items is two round trips whatever the page holds
-            wanted = [c for _, sides in parsed for c in list(sides["claims"])[:MAX_STATEMENTS]]
-            by_claim: dict[str, ClaimStatement] = {}
-            for chunk in _chunks(list(dict.fromkeys(wanted))):
-                for st in ClaimStore._statements(
+            wanted = [list(sides["claims"])[:MAX_STATEMENTS] for _, sides in parsed]
+            # the database orders the statements (its collation, as everywhere else);
+            # each query holds whole items, so every item's statements come in that order
+            ordered: list[ClaimStatement] = []
+            for chunk in _item_chunks(wanted):
+                ordered += ClaimStore._statements(
                     self,  # type: ignore[arg-type]
-                    f"c.id IN ({', '.join('?' for _ in chunk)})",
+                    f"c.id IN ({', '.join('?' for _ in chunk)}) ORDER BY "
+                    "(d.published IS NULL), d.published, d.name, c.evidence_start, c.id",
                     chunk,
-                ):
-                    by_claim[st.claim] = st
+                )
+            rank = {st.claim: n for n, st in enumerate(ordered)}
+            by_claim = {st.claim: st for st in ordered}
             keys = [k for _, sides in parsed for k in (*sides["affirm"], *sides["deny"])]
             voices = {
                 v.id: v
@@ -617,17 +623,11 @@ class ClaimStore:
                 for v in ClaimStore._voices(self, chunk)  # type: ignore[arg-type]
             }
             out = []
-            for (tid, prop, kind, score, _, first, last), sides in parsed:
-                ids = list(sides["claims"])[:MAX_STATEMENTS]
+            for ((tid, prop, kind, score, _, first, last), sides), ids in zip(
+                parsed, wanted, strict=True
+            ):
                 statements = sorted(
-                    (by_claim[c] for c in ids if c in by_claim),
-                    key=lambda st: (
-                        st.published is None,
-                        st.published or "",
-                        st.document_name,
-                        st.evidence["start"],
-                        st.claim,
-                    ),
+                    (by_claim[c] for c in set(ids) if c in by_claim), key=lambda st: rank[st.claim]
                 )
                 # one line per voice and sentence, however many propositions it holds
                 seen: set[tuple[str, str, int]] = set()
@@ -863,12 +863,29 @@ def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
         yield items[i : i + size]
 
 
+def _item_chunks(items: list[list[str]], size: int = 500) -> Iterator[list[str]]:
+    """The ids of several items in IN lists of about ``size``, never splitting an item."""
+    chunk: list[str] = []
+    for ids in items:
+        if chunk and len(chunk) + len(ids) > size:
+            yield list(dict.fromkeys(chunk))
+            chunk = []
+        chunk += ids
+    if chunk:
+        yield list(dict.fromkeys(chunk))
+
+
+#: How a stored sample was taken (n-gram size, one in how many): a sample taken another
+#: way is taken again at the next build.
+_SAMPLE_HEADER = f"n{SHINGLE_N}/s{SHINGLE_SAMPLE}"
+
+
 def _encode_sample(sample: set[int]) -> str:
-    return " ".join(str(h) for h in sorted(sample))
+    return " ".join([_SAMPLE_HEADER, *(str(h) for h in sorted(sample))])
 
 
 def _decode_sample(text: str) -> set[int]:
-    return {int(h) for h in text.split()}
+    return {int(h) for h in text.split()[1:]}
 
 
 def participant(

@@ -328,7 +328,10 @@ class _DocEvents:
         if e.actor == "personnel" and crew is None:
             return  # "help" is aid only when sent people help: not "helped pass the bill"
         weapons = obj is not None and obj.lemma_.lower() in WEAPON_WORDS
-        if e.lemma == "order" and weapons:
+        commands = _child(verb, "xcomp") is not None or _child(verb, "ccomp") is not None
+        if obj is not None and any(c.dep_ in ("acl", "relcl") for c in obj.children):
+            commands = True  # "ordered missiles launched at Kyiv"
+        if e.lemma == "order" and weapons and not commands:
             # "Moscow has ordered 2,000 drones": a purchase, not a command
             type_, mode, e = "AID", None, self.lex[("buy", "VERB")]
         if e.actor == "p:from":
@@ -407,9 +410,10 @@ class _DocEvents:
         if act_type is not None and act_type.startswith("@"):
             act_type = None
         recipient = _child(verb, "dative")
-        if recipient is None and obj is not None and act_type is None:
+        if recipient is None and obj is not None and act_type is None and _givable(obj):
             # "promised Moscow surface-to-surface missiles", parsed with Moscow inside the
-            # object's name: a state or capital before the thing is who gets it
+            # object's name: a state or capital before a thing one gives is who gets it
+            # (not "promised Kherson elections")
             recipient = next(
                 (
                     c
@@ -418,11 +422,20 @@ class _DocEvents:
                 ),
                 None,
             )
+        giver = self.actor_of_verb(verb)
+        taker = self.resolve(recipient) if recipient is not None else None
+        if (
+            taker is not None
+            and giver is not None
+            and self._country(taker) is not None
+            and self._country(taker) == self._country(giver)
+        ):
+            recipient = None  # "Zelensky promised Kharkiv reconstruction": his own country
         if act_type is None and comp is None and obj is not None and recipient is not None:
             # "had promised Moscow more drones": a promise to give a thing is a promised AID
             gift = self.add(obj, "AID", None)
-            gift.actor = self.actor_of_verb(verb)
-            gift.target = self.resolve(recipient)
+            gift.actor = giver
+            gift.target = taker
             gift.object = _np_span(obj)
             gift.quantity = None
             act_type = "AID"
@@ -1140,6 +1153,19 @@ class _DocEvents:
 
 
 # -- parse helpers ----------------------------------------------------------------
+
+
+def _givable(obj: Token) -> bool:
+    """Is the object a thing one state gives another (weapons, money, people, aid)?"""
+    lemma = obj.lemma_.lower()
+    return (
+        lemma in WEAPON_WORDS
+        or lemma in PERSONNEL_WORDS
+        or obj.lower_ in PERSONNEL_WORDS
+        or lemma in ECONOMIC_WORDS
+        or lemma in HUMANITARIAN_WORDS
+        or lemma in ("aid", "assistance", "equipment", "arm", "weapon", "ammunition")
+    )
 
 
 def _child(tok: Token | None, dep: str) -> Token | None:

@@ -41,6 +41,8 @@ NEAR_DUPLICATE_JACCARD = 0.5
 #: Keep one 5-gram in this many (by hash) when comparing articles: fast, and still
 #: dozens of samples for a short article.
 SHINGLE_SAMPLE = 4
+#: Word n-grams the near-duplicate check compares.
+SHINGLE_N = 5
 MIN_DATE, MAX_DATE = "0000-01-01", "9999-12-31"
 #: Statement predicates that say too little to be a proposition ("Trump said he said").
 VAGUE_PREDICATES = frozenset(
@@ -131,7 +133,7 @@ class Contest:
 _TOKEN = re.compile(r"\w+")
 
 
-def shingles(text: str, n: int = 5, sample: int = SHINGLE_SAMPLE) -> set[int]:
+def shingles(text: str, n: int = SHINGLE_N, sample: int = SHINGLE_SAMPLE) -> set[int]:
     """Hashes of a sample of the text's word n-grams (lower case, punctuation dropped)."""
     words = _TOKEN.findall(text.lower())
     out: set[int] = set()
