@@ -35,9 +35,9 @@ class EntityRow:
     sector: str | None
     role: str | None
     affiliation: str | None
-    documents: int = 0
-    mentions: int = 0
-    statements: int = 0
+    documents: int
+    mentions: int
+    statements: int
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

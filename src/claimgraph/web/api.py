@@ -18,8 +18,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from claimgraph.browse import DocumentSummary
+from claimgraph.entities import EntityRow
 from claimgraph.errors import InputError, MalformedRecordError
 from claimgraph.search import SEARCH_KINDS
+from claimgraph.store import Statement
 from claimgraph.web.app import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -70,20 +73,6 @@ class OverviewOut(BaseModel):
     contested: int
 
 
-class DocumentOut(BaseModel):
-    id: str
-    name: str
-    title: str | None
-    url: str | None
-    outlet: str | None
-    published: str | None
-    ingested_at: str
-    headline: str | None
-    statements: int
-    events: int
-    actors: int
-
-
 class SectionOut(BaseModel):
     kind: str
     start: int
@@ -91,38 +80,12 @@ class SectionOut(BaseModel):
 
 
 class DocumentDetailOut(BaseModel):
-    document: DocumentOut
+    document: DocumentSummary
     text: str
     sections: list[SectionOut]
     actors: list[dict[str, Any]]
     attributions: list[dict[str, Any]]
     events: list[dict[str, Any]]
-
-
-class StatementOut(BaseModel):
-    id: str
-    document_id: str
-    document_name: str
-    title: str | None
-    published: str | None
-    speaker: str | None
-    speaker_type: str | None
-    speaker_country: str | None
-    speaker_role: str | None
-    channel: str | None
-    source: str | None
-    cue: str
-    content: str
-    kind: str
-    stance: str
-    section: str
-    source_start: int | None
-    source_end: int | None
-    cue_start: int
-    cue_end: int
-    content_start: int
-    content_end: int
-    content_fragments: list[list[int]] | None = None
 
 
 class EventOut(BaseModel):
@@ -144,24 +107,11 @@ class EventOut(BaseModel):
     sentence: str
 
 
-class ActorOut(BaseModel):
-    id: str
-    name: str
-    type: str
-    country: str | None
-    sector: str | None
-    role: str | None
-    affiliation: str | None
-    documents: int
-    mentions: int
-    statements: int
-
-
 class ActorProfileOut(BaseModel):
-    entity: ActorOut
+    entity: EntityRow
     aliases: list[str]
-    said: list[StatementOut]
-    said_about: list[StatementOut]
+    said: list[Statement]
+    said_about: list[Statement]
     acts: list[EventOut]
     targeted: list[EventOut]
 
@@ -291,7 +241,7 @@ def overview(request: Request) -> dict[str, Any]:
 @router.get(
     "/documents",
     summary="Stored articles, newest first",
-    response_model=Page[DocumentOut],
+    response_model=Page[DocumentSummary],
     responses={200: {"content": CSV_MEDIA}},
 )
 def list_documents(
@@ -447,7 +397,7 @@ def _ingest(
 @router.get(
     "/actors",
     summary="Actors across articles, most quoted first",
-    response_model=Page[ActorOut],
+    response_model=Page[EntityRow],
     responses={200: {"content": CSV_MEDIA}},
 )
 def list_actors(
@@ -490,7 +440,7 @@ def get_actor(
 @router.get(
     "/statements",
     summary="Who said what: attributions with resolved speakers",
-    response_model=Page[StatementOut],
+    response_model=Page[Statement],
     responses={200: {"content": CSV_MEDIA}},
 )
 def list_statements(
