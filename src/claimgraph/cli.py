@@ -29,7 +29,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol, TypeVar
 
 import click
 
@@ -125,6 +125,22 @@ _db_option = click.option(
     show_envvar=True,
     help="SQLite file path, sqlite:///path.db, or postgresql://user@host/dbname.",
 )
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+#: "--document ID_OR_NAME" as the listing commands take it.
+_document_option = click.option(
+    "--document",
+    metavar="ID_OR_NAME",
+    help="Only this document (its id or the name it was ingested under).",
+)
+
+
+def _limit_option(what: str) -> Callable[[_F], _F]:
+    """ "--limit N" of a listing command: at most N of ``what``, all by default."""
+    return click.option(
+        "--limit", metavar="N", type=click.IntRange(min=0), default=None, help=f"At most N {what}."
+    )
 
 
 # --------------------------------------------------------------------------- output
@@ -482,14 +498,8 @@ _STATEMENT_FORMATS = ["text", "json", "jsonl", "csv"]
 @_db_option
 @click.option("--speaker", metavar="NAME", help="Speaker's name contains NAME (any case).")
 @click.option("--about", metavar="TEXT", help="What was said contains TEXT (any case).")
-@click.option(
-    "--document",
-    metavar="ID_OR_NAME",
-    help="Only this document (its id or the name it was ingested under).",
-)
-@click.option(
-    "--limit", metavar="N", type=click.IntRange(min=0), default=None, help="At most N statements."
-)
+@_document_option
+@_limit_option("statements")
 @click.option(
     "--format",
     "fmt",
@@ -661,14 +671,8 @@ def _check_date_bound(ctx: click.Context, param: click.Parameter, value: str | N
     callback=_check_date_bound,
     help="Events on or before DATE (a month or year includes all of it).",
 )
-@click.option(
-    "--document",
-    metavar="ID_OR_NAME",
-    help="Only this document (its id or the name it was ingested under).",
-)
-@click.option(
-    "--limit", metavar="N", type=click.IntRange(min=0), default=None, help="At most N events."
-)
+@_document_option
+@_limit_option("events")
 @click.option(
     "--format",
     "fmt",

@@ -17,6 +17,7 @@ from claimgraph.cli import (
     _clean,
     _db_option,
     _json_line,
+    _limit_option,
     _Out,
     _stdout_console,
     _trim,
@@ -24,10 +25,6 @@ from claimgraph.cli import (
 )
 
 _F = TypeVar("_F", bound=Callable[..., Any])
-
-_limit_option: Callable[[_F], _F] = click.option(
-    "--limit", metavar="N", type=click.IntRange(min=0), default=None, help="At most N items."
-)
 
 
 def _format_option(choices: list[str]) -> Callable[[_F], _F]:
@@ -57,7 +54,7 @@ def _entity_id(store: Any, name: str | None) -> str | None:
 )
 @click.option("--thread", metavar="ID", help="Only claims of this thread (see `threads`).")
 @click.option("--document", metavar="ID_OR_NAME", help="Only claims made in this document.")
-@_limit_option
+@_limit_option("items")
 @_format_option(["text", "json", "jsonl"])
 def claims_command(
     db: str,
@@ -86,7 +83,7 @@ def claims_command(
 @click.command(name="contested", short_help="Propositions that sources contradict each other on.")
 @_db_option
 @click.option("--about", metavar="TEXT", help="Only propositions whose text contains TEXT.")
-@_limit_option
+@_limit_option("items")
 @_format_option(["text", "json", "jsonl"])
 def contested_command(db: str, about: str | None, limit: int | None, fmt: str) -> None:
     """Contested claims, most contested first: one voice affirms what another denies
@@ -106,7 +103,7 @@ def contested_command(db: str, about: str | None, limit: int | None, fmt: str) -
     "--actor", metavar="ACTOR", help="Threads ACTOR acts in, is targeted in or speaks in."
 )
 @click.option("--contested", "only_contested", is_flag=True, help="Only contested threads.")
-@_limit_option
+@_limit_option("items")
 @_format_option(["text", "json", "jsonl"])
 def threads_command(
     db: str, actor: str | None, only_contested: bool, limit: int | None, fmt: str
@@ -126,7 +123,7 @@ def threads_command(
 @click.command(name="timeline", short_help="An actor's or a thread's events and claims in order.")
 @click.argument("subject", metavar="ACTOR|THREAD")
 @_db_option
-@_limit_option
+@_limit_option("items")
 @_format_option(["text", "json", "jsonl"])
 @click.pass_context
 def timeline_command(
