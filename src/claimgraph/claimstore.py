@@ -226,6 +226,13 @@ _CLAIM_INSERT = (
 )
 
 # claim rows as statements: the sentence travels, not the whole article
+#: Statements in time order, then by article and place: how every list of them reads.
+_STATEMENT_ORDER = "(d.published IS NULL), d.published, d.name, c.evidence_start, c.id"
+#: The columns ``_thread_row`` reads, in its order.
+_THREAD_COLUMNS = (
+    "t.id, t.key, t.proposition, t.type, t.first_seen, t.last_seen, t.claim_count, "
+    "t.document_count, t.source_count, t.contested"
+)
 _STATEMENT_SELECT = (
     "SELECT c.id, d.id, d.name, d.title, d.outlet, d.published, ve.id, "
     "COALESCE(ve.name, va.name), COALESCE(ve.type, va.type), COALESCE(ve.country, va.country), "
@@ -610,8 +617,7 @@ class ClaimStore:
             for chunk in _item_chunks(wanted):
                 ordered += ClaimStore._statements(
                     self,  # type: ignore[arg-type]
-                    f"c.id IN ({', '.join('?' for _ in chunk)}) ORDER BY "
-                    "(d.published IS NULL), d.published, d.name, c.evidence_start, c.id",
+                    f"c.id IN ({', '.join('?' for _ in chunk)}) ORDER BY {_STATEMENT_ORDER}",
                     chunk,
                 )
             rank = {st.claim: n for n, st in enumerate(ordered)}
@@ -666,10 +672,7 @@ class ClaimStore:
         """Claim threads, most widely carried first; ``actor`` is an entity id that must
         be the proposition's actor or target, or a voice in the thread."""
         self.ensure_threads()
-        query = (
-            "SELECT t.id, t.key, t.proposition, t.type, t.first_seen, t.last_seen, "
-            "t.claim_count, t.document_count, t.source_count, t.contested FROM threads t"
-        )
+        query = f"SELECT {_THREAD_COLUMNS} FROM threads t"
         where, params = _thread_filters(actor, contested)
         if where:
             query += " WHERE " + " AND ".join(where)
@@ -687,8 +690,7 @@ class ClaimStore:
         self.ensure_threads()
         with self._errors("cannot read claim thread"):  # type: ignore[attr-defined]
             row = self._execute(  # type: ignore[attr-defined]
-                "SELECT id, key, proposition, type, first_seen, last_seen, claim_count, "
-                "document_count, source_count, contested FROM threads WHERE id = ?",
+                f"SELECT {_THREAD_COLUMNS} FROM threads t WHERE t.id = ?",
                 (thread_id,),
             ).fetchone()
             if row is None:
@@ -696,8 +698,7 @@ class ClaimStore:
             out = _thread_row(row)
             out.statements = ClaimStore._statements(
                 self,  # type: ignore[arg-type]
-                "tc.thread_id = ? ORDER BY (d.published IS NULL), d.published, d.name, "
-                "c.evidence_start, c.id",
+                f"tc.thread_id = ? ORDER BY {_STATEMENT_ORDER}",
                 (thread_id,),
             )
         return out
@@ -717,7 +718,7 @@ class ClaimStore:
         self.ensure_threads()
         where, params = _claim_filters(by, about, thread, document)
         clause = " AND ".join(where) if where else "1 = 1"
-        clause += " ORDER BY (d.published IS NULL), d.published, d.name, c.evidence_start, c.id"
+        clause += f" ORDER BY {_STATEMENT_ORDER}"
         clause += _page(limit, offset, params)
         with self._errors("cannot query claims"):  # type: ignore[attr-defined]
             return ClaimStore._statements(self, clause, params)  # type: ignore[arg-type]
