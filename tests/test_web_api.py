@@ -15,7 +15,7 @@ import pytest
 
 from claimgraph.store import open_store
 from claimgraph.web import create_app
-from webserver import EXAMPLES, XSS_TEXT, live_server
+from webserver import AUTH, EXAMPLES, TOKEN, XSS_TEXT, live_server
 
 IRAN_ADMITS = "2022-11-05_daily_iran-admits-drones.txt"
 NEW_ARTICLE = (
@@ -29,13 +29,14 @@ NEW_ARTICLE = (
 
 @pytest.fixture(scope="module")
 def server(examples_db: str) -> Iterator[str]:
-    with live_server(create_app(examples_db)) as base:
+    with live_server(create_app(examples_db, token=TOKEN)) as base:
         yield base
 
 
 @pytest.fixture(scope="module")
 def api(server: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server, timeout=120) as client:
+    """A client that sends the write token (as a script on this machine would)."""
+    with httpx.Client(base_url=server, timeout=120, headers=AUTH) as client:
         yield client
 
 

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from claimgraph.web import create_app
-from webserver import CHROMIUM, REPO, XSS_TEXT, live_server
+from webserver import AUTH, CHROMIUM, REPO, TOKEN, XSS_TEXT, live_server
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,7 @@ SHOTS = Path(os.environ.get("CLAIMGRAPH_TEST_ARTIFACTS", REPO / "test-artifacts"
 
 @pytest.fixture(scope="module")
 def server(examples_db: str) -> Iterator[str]:
-    with live_server(create_app(examples_db)) as base:
+    with live_server(create_app(examples_db, token=TOKEN)) as base:
         yield base
 
 
@@ -138,7 +138,9 @@ def test_search_box_finds_actor(page: object, server: str) -> None:
 
 
 def test_article_markup_renders_as_text(page: object, server: str) -> None:
-    r = page.request.post(f"{server}/api/documents", data={"text": XSS_TEXT, "name": "xss.txt"})  # type: ignore[attr-defined]
+    r = page.request.post(  # type: ignore[attr-defined]
+        f"{server}/api/documents", data={"text": XSS_TEXT, "name": "xss.txt"}, headers=AUTH
+    )
     assert r.status in (200, 201), r.text()
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]

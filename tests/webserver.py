@@ -16,6 +16,9 @@ import uvicorn
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
 CHROMIUM = Path("/usr/bin/chromium")
+#: The write token the test servers are started with, and the header that carries it.
+TOKEN = "test-token-0123456789abcdef"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 #: Article text that must render as text, never as markup.
 XSS_TEXT = (

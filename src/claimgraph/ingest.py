@@ -32,6 +32,7 @@ from claimgraph.errors import (
     UnsupportedInputError,
 )
 from claimgraph.model import Document
+from claimgraph.urls import checked_url, safe_url
 
 #: A news article is never this big; a file that is has been mis-chosen (a dump, a
 #: video, a log) and reading it whole would only waste memory.
@@ -152,7 +153,7 @@ def document_from_text(
 
     ``text`` is kept exactly as given because offsets index into it.
     """
-    meta = _Meta(title, url, outlet, _normalise_record_date(published, name))
+    meta = _Meta(title, checked_url(url, name), outlet, _normalise_record_date(published, name))
     return _make_document(text, name, meta, max_bytes)
 
 
@@ -174,7 +175,9 @@ def document_from_html(
     if isinstance(html, bytes):
         _check_size(len(html), name, max_bytes)
         html = _decode_html(html, name)
-    fallback = _Meta(title, url, outlet, _normalise_record_date(published, name))
+    fallback = _Meta(
+        title, checked_url(url, name), outlet, _normalise_record_date(published, name)
+    )
     return _from_html(html, name, _Meta(), fallback, max_bytes)
 
 
@@ -460,7 +463,7 @@ def _from_html(html: str, name: str, explicit: _Meta, fallback: _Meta, max_bytes
         page_published = None  # an unreadable page date is no worse than none
     page = _Meta(
         title=_field(result, "title"),
-        url=_field(result, "url"),
+        url=safe_url(_field(result, "url")),  # a page's own script URL is dropped
         outlet=_field(result, "sitename"),
         published=page_published,
     )
@@ -573,7 +576,7 @@ def _record(raw: bytes, label: str, file: str, default: _Meta, max_bytes: int) -
         fields[key] = value
     meta = _Meta(
         fields["title"],
-        fields["url"],
+        checked_url(fields["url"], label),
         fields["outlet"],
         _normalise_record_date(fields["published"], label),
     )

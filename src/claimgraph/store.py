@@ -34,6 +34,7 @@ from claimgraph.entities import EntityStore, co_speakers_json
 from claimgraph.errors import StoreError
 from claimgraph.model import Document, Extraction
 from claimgraph.search import SearchStore
+from claimgraph.urls import safe_url
 
 DEFAULT_SQLITE_PATH = "claimgraph.db"
 #: Seconds to wait for a PostgreSQL server before giving up (unless the URL says otherwise).
@@ -503,7 +504,7 @@ class Store(EntityStore, ClaimStore, SearchStore, BrowseStore):
                         doc.id,
                         doc.name,
                         doc.title,
-                        doc.url,
+                        safe_url(doc.url),  # the last line against script URLs
                         doc.outlet,
                         doc.published,
                         doc.text,

@@ -23,6 +23,7 @@ from claimgraph.entities import EntityRow
 from claimgraph.errors import InputError, MalformedRecordError
 from claimgraph.search import SEARCH_KINDS
 from claimgraph.store import Statement
+from claimgraph.urls import checked_url
 from claimgraph.web.app import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -283,6 +284,10 @@ def get_document(request: Request, doc_id: str) -> dict[str, Any]:
     responses={
         200: {"model": IngestOut, "description": "Already stored; nothing written."},
         400: {"model": ErrorOut, "description": "The text cannot be ingested."},
+        401: {"model": ErrorOut, "description": "No or wrong token."},
+        403: {"model": ErrorOut, "description": "Sent from another origin."},
+        413: {"model": ErrorOut, "description": "The request body is too large."},
+        415: {"model": ErrorOut, "description": "Not JSON, plain text or HTML."},
     },
     openapi_extra={
         "requestBody": {
@@ -304,14 +309,23 @@ async def post_document(
     name: Text = None,
 ) -> Response:
     """JSON ``{"text", "title"?, "url"?, "outlet"?, "published"?}``, or the raw article
-    as ``text/plain`` or ``text/html`` with metadata in the query string."""
+    as ``text/plain`` or ``text/html`` with metadata in the query string. Needs the
+    server's token (``Authorization: Bearer TOKEN``); ``url`` must be http(s)."""
     from starlette.concurrency import run_in_threadpool
 
     state = state_of(request)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in ("application/json", "text/plain", "text/html"):
+        return JSONResponse(
+            {
+                "detail": f"unsupported content type {content_type!r}: send application/json, "
+                "text/plain or text/html"
+            },
+            status_code=415,
+        )
     raw = await request.body()
     label = name or "api"
-    if content_type in ("", "application/json"):
+    if content_type == "application/json":
         try:
             body = IngestIn.model_validate_json(raw)
         except ValueError as exc:
@@ -320,29 +334,24 @@ async def post_document(
             ) from None
         meta = {
             "title": body.title,
-            "url": body.url,
+            "url": checked_url(body.url, body.name or label),
             "outlet": body.outlet,
             "published": body.published,
         }
         return await run_in_threadpool(_ingest, state, body.text, body.name or name, meta, False)
-    if content_type in ("text/plain", "text/html"):
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                label, f"request body is not valid UTF-8 ({exc.reason} at byte {exc.start})"
-            ) from None
-        meta = {"title": title, "url": url, "outlet": outlet, "published": published}
-        return await run_in_threadpool(
-            _ingest, state, text, name, meta, content_type == "text/html"
-        )
-    return JSONResponse(
-        {
-            "detail": f"unsupported content type {content_type!r}: send application/json, "
-            "text/plain or text/html"
-        },
-        status_code=415,
-    )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            label, f"request body is not valid UTF-8 ({exc.reason} at byte {exc.start})"
+        ) from None
+    meta = {
+        "title": title,
+        "url": checked_url(url, label),
+        "outlet": outlet,
+        "published": published,
+    }
+    return await run_in_threadpool(_ingest, state, text, name, meta, content_type == "text/html")
 
 
 def _first_error(exc: ValueError) -> str:

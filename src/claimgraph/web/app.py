@@ -9,12 +9,17 @@ and a few hundred MB, that a read-only server never pays), and turning the libra
 errors into HTTP answers: 404 for unknown ids, 422 for bad parameters, 400 naming the
 document and the reason for input that cannot be ingested, 503 when the database
 itself fails.
+
+Security (``claimgraph.web.security``): writes need the token ``create_app`` is given
+(or generates) and a same-origin request, the ``Host`` header must be one of the
+allowed names, request bodies are bounded, and every answer carries a strict
+Content-Security-Policy and the other security headers.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -28,10 +33,19 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp
 
 from claimgraph import __version__
 from claimgraph.errors import ClaimgraphError, InputError, StoreError
 from claimgraph.store import Store, open_store
+from claimgraph.urls import safe_url
+from claimgraph.web.security import (
+    LOOPBACK_HOSTS,
+    MAX_BODY_BYTES,
+    SecurityMiddleware,
+    check_token,
+    new_token,
+)
 
 #: Default page size and the most one request may ask for.
 DEFAULT_LIMIT = 50
@@ -146,6 +160,9 @@ def make_templates() -> Jinja2Templates:
         autoescape=True,
     )
     env.filters["urlencode_id"] = lambda value: quote(str(value), safe="")
+    # A stored URL becomes an href only when it is http(s): an old database, or one
+    # written by other code, may hold a "javascript:" URL.
+    env.filters["safe_href"] = lambda value: safe_url(value) if isinstance(value, str) else None
     return Jinja2Templates(env=env)
 
 
@@ -158,11 +175,24 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/api"
 
 
+class ClaimgraphApp(FastAPI):
+    """FastAPI with :class:`SecurityMiddleware` outside everything else, so that even
+    the answers of Starlette's own error middleware carry the security headers."""
+
+    security: dict[str, Any]
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityMiddleware(super().build_middleware_stack(), **self.security)
+
+
 def create_app(
     store_url: str | None = None,
     *,
     model: str | None = None,
     extractor_factory: Callable[[], Any] | None = None,
+    token: str | None = None,
+    allowed_hosts: Iterable[str] | None = None,
+    max_body: int = MAX_BODY_BYTES,
 ) -> FastAPI:
     """The claimgraph web app over the store at ``store_url`` (a SQLite path or URL, or
     ``postgresql://...``; None: ``claimgraph.db``).
@@ -170,9 +200,17 @@ def create_app(
     The store is opened (and migrated) once here, so a wrong URL fails at start-up,
     not on the first request. ``model`` is the spaCy pipeline used by ``POST
     /api/documents``; ``extractor_factory`` replaces it (an object with ``extract``).
+
+    ``token`` is the secret every write request must carry (None: a random one, read
+    it back from ``app.state.token``; ``ValueError`` if shorter than 16 characters).
+    ``allowed_hosts`` are the names the ``Host`` header may carry (None: localhost,
+    127.0.0.1 and ::1; ``"*"`` allows any). Request bodies over ``max_body`` bytes
+    are refused with a 413.
     """
     from claimgraph.web import api, pages
 
+    token = new_token() if token is None else check_token(token)
+    hosts = tuple(LOOPBACK_HOSTS if allowed_hosts is None else allowed_hosts)
     url = "claimgraph.db" if store_url is None else str(store_url)
     open_store(url).close()  # fail fast on a bad URL or an unreadable database
     state = AppState(url, model, extractor_factory)
@@ -182,7 +220,7 @@ def create_app(
         yield
         state.stores.close()
 
-    app = FastAPI(
+    app = ClaimgraphApp(
         title="claimgraph",
         version=__version__,
         description=(
@@ -190,7 +228,9 @@ def create_app(
             "attributions and events, actors across articles, statements, full-text "
             "search, and (with the claims stage) contested claims. Lists take `limit` "
             f"(default {DEFAULT_LIMIT}, at most {MAX_LIMIT}) and `offset`, answer "
-            '`{"items", "total", "limit", "offset"}` and CSV with `format=csv`.'
+            '`{"items", "total", "limit", "offset"}` and CSV with `format=csv`. '
+            "Writes (`POST /api/documents`) need the token `claimgraph serve` prints at "
+            "start, as `Authorization: Bearer TOKEN`, and are refused from other origins."
         ),
         lifespan=lifespan,
         # Swagger UI and ReDoc load their scripts from a CDN; the interface must work
@@ -198,7 +238,10 @@ def create_app(
         docs_url=None,
         redoc_url=None,
     )
+    app.security = {"token": token, "allowed_hosts": hosts, "max_body": max_body}
     app.state.claimgraph = state
+    app.state.token = token
+    app.state.allowed_hosts = hosts
     app.state.templates = make_templates()
     app.mount("/static", StaticFiles(directory=str(package_path("static"))), name="static")
     app.include_router(api.router)

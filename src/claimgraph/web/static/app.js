@@ -1,5 +1,14 @@
 /* claimgraph reader: popovers for marked spans, built with textContent only
-   (article text never goes through innerHTML). No network access beyond this server. */
+   (article text never goes through innerHTML). No network access beyond this server.
+   No inline script or handler anywhere: the Content-Security-Policy forbids them. */
+(function () {
+  "use strict";
+  /* <select data-autosubmit>: submit its form on change (the timeline's actor). */
+  document.addEventListener("change", function (ev) {
+    var t = ev.target;
+    if (t instanceof HTMLSelectElement && t.hasAttribute("data-autosubmit") && t.form) { t.form.submit(); }
+  });
+})();
 (function () {
   "use strict";
   var dataEl = document.getElementById("cg-data");
