@@ -1,4 +1,8 @@
-/* Charts drawn with the vendored Apache ECharts (static/vendor/echarts). */
+/* Charts drawn with the vendored Apache ECharts (static/vendor/echarts).
+   The page's Content-Security-Policy allows no inline style attribute: ECharts styles
+   its elements through the CSSOM (allowed), but its default HTML tooltips carry
+   style="..." markup, so the bar charts draw their tooltips on the canvas (richText)
+   and the network's tooltip is plain escaped text. */
 (function () {
   "use strict";
   if (typeof echarts === "undefined") { return; }
@@ -10,7 +14,7 @@
     var chart = echarts.init(node);
     chart.setOption({
       color: colors,
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", renderMode: "richText" },
       legend: { top: 0 },
       grid: { left: 40, right: 16, top: 36, bottom: 50 },
       xAxis: { type: "category", data: categories },
