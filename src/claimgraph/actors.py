@@ -14,10 +14,11 @@ each attribution.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -233,6 +234,11 @@ def load_user_actors(path: str) -> dict[str, OrgEntry]:
         text = Path(path).read_text("utf-8")
     except OSError as exc:
         raise ClaimgraphError(f"cannot read actors file {path}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ClaimgraphError(
+            f"actors file {path} is not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} at "
+            f"byte offset {exc.start}); convert it with: iconv -f WINDOWS-1252 -t UTF-8"
+        ) from None
     lines = text.splitlines()
     delimiter = "\t" if lines and "\t" in lines[0] else ","
     entries = _entries(lines, delimiter)
@@ -361,13 +367,19 @@ class _DocActors:
         self.outside = [
             (s.start, s.end) for s in split_sections(self.text) if s.kind not in CLAIM_SECTIONS
         ]
+        self.outside_starts = [s for s, _ in self.outside]
+        #: each actor's mentions as a set, beside the list that keeps their order
+        self.mention_sets: dict[int, set[tuple[int, int]]] = {}
 
     def _lookup_org(self, name: str) -> OrgEntry | None:
         key = _strip_det(name).lower()
         return self.user.get(key) or self.user.get(name.lower()) or lookup_org(name)
 
     def _in_claims(self, pos: int) -> bool:
-        return not any(s <= pos < e for s, e in self.outside)
+        # sections are sorted and do not overlap: only the last one starting at or
+        # before ``pos`` can hold it
+        k = bisect.bisect_right(self.outside_starts, pos) - 1
+        return not (k >= 0 and self.outside[k][0] <= pos < self.outside[k][1])
 
     # -- registry ---------------------------------------------------------------
     def _add(self, rec: ActorRecord, key: tuple[str, str]) -> int:
@@ -389,8 +401,12 @@ class _DocActors:
     def _mention(self, idx: int, start: int, end: int, tok_i: int) -> int:
         span = (start, end)
         actor = self.actors[idx]
-        if span not in actor.mentions:
+        seen = self.mention_sets.get(idx)
+        if seen is None or len(seen) != len(actor.mentions):
+            seen = self.mention_sets[idx] = set(actor.mentions)
+        if span not in seen:
             actor.mentions.append(span)
+            seen.add(span)
         alias = _strip_det(self.text[start:end]).strip()
         if alias and alias.lower() not in PERSON_PRONOUNS | GROUP_PRONOUNS and len(alias) <= 80:
             actor.aliases.add(alias)
@@ -720,8 +736,14 @@ def country_adjective(iso3: str | None) -> str:
     return _ADJ_CACHE.get(iso3, country_name(iso3))
 
 
-def _inside_any(pos: int, spans: Iterable[tuple[int, int]]) -> bool:
-    return any(s < pos < e for s, e in spans)
+def _inside_any(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
+    """``pos`` strictly inside one of ``spans`` (sorted, not overlapping: quotations).
+
+    Only the last span starting before ``pos`` can hold it; a scan over all of them
+    from every capitalised word was quadratic in the length of the document.
+    """
+    k = bisect.bisect_left(spans, (pos, pos)) - 1
+    return k >= 0 and spans[k][0] < pos < spans[k][1]
 
 
 def _strip_det(text: str) -> str:

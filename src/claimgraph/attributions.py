@@ -18,11 +18,15 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
+from thinc.types import Ints2d
 
 from claimgraph.cues import (
     DROP_BELOW_SHARE,
@@ -91,21 +95,29 @@ class ParagraphSentencizer:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
+        # The marks are collected in a list and written once: setting
+        # ``Token.is_sent_start`` checks the whole document for a parse each time,
+        # which made this quadratic in the number of paragraphs.
+        # 1: starts a sentence, -1: does not, 0: not set (spaCy stores them as uint64)
+        marks: list[int] = doc.to_array(SENT_START).astype("int64").tolist()
         for tok in doc[1:]:
             prev = doc[tok.i - 1]
             if "\n" in prev.text or "\n" in prev.whitespace_:
-                tok.is_sent_start = True
-        starts = [0] + [t.idx for t in doc if t.is_sent_start and t.i > 0]
+                marks[tok.i] = 1
+        starts = [0] + [t.idx for t in doc if marks[t.i] == 1 and t.i > 0]
         for start in starts:
             m = _PARA_DATELINE.match(text, start)
             if m is None:
                 continue
             after = doc.char_span(m.end(), m.end() + 1, alignment_mode="expand")
             if after is not None and after.start > 0:
-                doc[after.start].is_sent_start = True
+                marks[after.start] = 1
                 nxt = after.start + 1
-                if nxt < len(doc) and not doc[nxt].is_space and not doc[nxt].is_sent_start:
-                    doc[nxt].is_sent_start = False  # a one-word sentence is never right
+                if nxt < len(doc) and not doc[nxt].is_space and marks[nxt] != 1:
+                    marks[nxt] = -1  # a one-word sentence is never right
+        if len(doc):
+            array = numpy.array(marks, dtype="int64").astype("uint64").reshape(-1, 1)
+            doc.from_array([SENT_START], cast(Ints2d, array))
         return doc
 
 
@@ -478,23 +490,39 @@ class AttributionFinder:
         if not found:
             return found
         text = doc.text
-        covered = [frag for a in found for frag in a.content]
+        covered = SpanIndex((0, s, e) for a in found for s, e in a.content)
+        # (where it ends, its index) and (where it starts, its index), kept sorted so
+        # that the attribution just before and just after a quotation are found by
+        # bisection; ties go to the earlier attribution, as ``max`` and ``min`` did
+        by_reach = sorted((_reach(a), n) for n, a in enumerate(found))
+        by_start = sorted((_start(a), n) for n, a in enumerate(found))
+
+        def changed(n: int, reach: int, start: int) -> None:
+            by_reach.pop(bisect.bisect_left(by_reach, (reach, n)))
+            bisect.insort(by_reach, (_reach(found[n]), n))
+            by_start.pop(bisect.bisect_left(by_start, (start, n)))
+            bisect.insort(by_start, (_start(found[n]), n))
+
         for qs, qe in quotes:
-            if any(s < qe and qs < e for s, e in covered):
+            if any(s < qe and qs < e for _, s, e in covered.near_range(qs, qe)):
                 continue
-            before = [a for a in found if _reach(a) <= qs]
-            after = [a for a in found if _start(a) >= qe]
-            if before:
-                last = max(before, key=_reach)
+            k = bisect.bisect_right(by_reach, (qs, len(found)))  # those reaching <= qs
+            if k:
+                n = by_reach[bisect.bisect_left(by_reach, (by_reach[k - 1][0], -1))][1]
+                last = found[n]
                 gap = text[_reach(last) : qs]
                 if last.kind in ("direct", "mixed") and (
                     _bare(gap, 2) or _next_sentence(doc, text, last.cue[0], qs)
                 ):
+                    reach, start = _reach(last), _start(last)
                     last.content.append((qs, qe))
-                    covered.append((qs, qe))
+                    covered.add((0, qs, qe))
+                    changed(n, reach, start)
                     continue
-            if after:
-                nxt = min(after, key=_start)
+            j = bisect.bisect_left(by_start, (qe, -1))  # the first starting at or after qe
+            if j < len(by_start):
+                n = by_start[j][1]
+                nxt = found[n]
                 gap = text[qe : _start(nxt)]
                 # '"Every time you say that," he said, "you give ..."'
                 if (
@@ -502,8 +530,10 @@ class AttributionFinder:
                     and _bare(gap, 0)
                     and nxt.content_start > nxt.cue[0]
                 ):
+                    reach, start = _reach(nxt), _start(nxt)
                     nxt.content.insert(0, (qs, qe))
-                    covered.append((qs, qe))
+                    covered.add((0, qs, qe))
+                    changed(n, reach, start)
         return found
 
 
@@ -731,7 +761,11 @@ def _extend_to_quotes(
 ) -> list[tuple[int, int]]:
     """A content that starts or ends inside a quotation takes the whole quotation."""
     s, e = content[0][0], content[-1][1]
-    for qs, qe in quotes:
+    # quotes are sorted and do not overlap: those ending before the content's start
+    # cannot touch it, and once one starts at or after its (growing) end none can
+    for qs, qe in quotes[_first_ending_at(quotes, min(s, e)) :]:
+        if qs >= e and qs > s:
+            break
         if (
             qs < s < qe
             or (qs <= s < qe and qe > e)
@@ -762,17 +796,31 @@ def _adjacent_quote(
 ) -> list[tuple[int, int]]:
     """ "…," she said. / She said: "…" — the quotation next to a cue with no clause."""
     sent = verb.sent
-    for qs, qe in quotes:
+    verb_end = verb.idx + len(verb.text)
+    # ``quotes`` are sorted and do not overlap: start at the first that ends in the
+    # sentence; after the first one past the verb, the quotation itself stands between
+    # the verb and any later one, so none can follow it (``_QUOTE_RE`` spans begin
+    # with a quotation mark)
+    for qs, qe in quotes[_first_ending_at(quotes, sent.start_char - 1) :]:
         if qe <= verb.idx and qe >= sent.start_char - 1:
             between = text[qe : verb.idx]
             if len(between) < 80 and "\n" not in between and _no_other_verb(verb, qe):
                 return [(qs, qe)]
         if qs >= verb.idx:
-            between = text[verb.idx + len(verb.text) : qs]
+            between = text[verb_end:qs]
             bare = len(between) < 40 and between.strip(" ,:\t") == ""
             if bare or between.strip() in (":", ","):
                 return [(qs, qe)]
+            if qs >= verb_end:
+                break
     return []
+
+
+def _first_ending_at(quotes: Sequence[tuple[int, int]], pos: int) -> int:
+    """Index of the first of ``quotes`` (sorted, not overlapping) that ends at or after
+    ``pos``; those before it end before ``pos``."""
+    k = bisect.bisect_left(quotes, (pos, pos)) - 1
+    return k if k >= 0 and quotes[k][1] >= pos else k + 1
 
 
 def _no_other_verb(verb: Token, after: int) -> bool:
@@ -889,16 +937,31 @@ def _text(text: str, content: list[tuple[int, int]]) -> str:
 
 def _kind(text: str, content: list[tuple[int, int]], quotes: Sequence[tuple[int, int]]) -> str:
     """direct: every fragment is a whole quotation; mixed: some quoted words; else indirect."""
-    qset = set(quotes)
     frags = []
     for s, e in content:
         m = re.match(r"(?i)that,?\s+", text[s:e])
         frags.append((s + m.end(), e) if m else (s, e))
-    if all(f in qset for f in frags):
+    if all(_is_quote(f, quotes) for f in frags):
         return "direct"
-    if any(qs < e and s < qe for s, e in content for qs, qe in quotes):
+    if any(_overlaps_quote(s, e, quotes) for s, e in content):
         return "mixed"
     return "indirect"
+
+
+def _is_quote(span: tuple[int, int], quotes: Sequence[tuple[int, int]]) -> bool:
+    """``span in quotes`` for sorted ``quotes``, by bisection."""
+    k = bisect.bisect_left(quotes, span)
+    return k < len(quotes) and quotes[k] == span
+
+
+def _overlaps_quote(s: int, e: int, quotes: Sequence[tuple[int, int]]) -> bool:
+    """Does any of ``quotes`` (sorted, not overlapping) overlap ``s:e``?
+
+    Only the last quotation starting before ``s`` and the first starting at or after
+    it can: every other one ends before the one or starts after the other.
+    """
+    k = bisect.bisect_left(quotes, (s, s))
+    return any(qs < e and s < qe for qs, qe in quotes[max(k - 1, 0) : k + 1])
 
 
 def _inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
@@ -926,6 +989,38 @@ def _dedupe(found: list[AttributionSpan]) -> list[AttributionSpan]:
         seen_cues.add(a.cue)
         out.append(a)
     return out
+
+
+class SpanIndex:
+    """Character spans bucketed by position, to find those near a position without
+    walking all of them (a long document has thousands of quotations, cues and
+    contents, and looking each up from every token was quadratic).
+
+    ``near(pos)`` gives, in the order they were added, every ``(key, start, end)`` with
+    ``start <= pos <= end`` and possibly a few more: callers test their own condition,
+    so their answers are the same as a scan over all the spans.
+    """
+
+    BUCKET = 256
+
+    def __init__(self, spans: Iterable[tuple[int, int, int]] = ()) -> None:
+        self.buckets: dict[int, list[tuple[int, int, int]]] = {}
+        for item in spans:
+            self.add(item)
+
+    def add(self, item: tuple[int, int, int]) -> None:
+        _, s, e = item
+        for b in range(s // self.BUCKET, max(s, e) // self.BUCKET + 1):
+            self.buckets.setdefault(b, []).append(item)
+
+    def near(self, pos: int) -> list[tuple[int, int, int]]:
+        return self.buckets.get(pos // self.BUCKET, [])
+
+    def near_range(self, start: int, end: int) -> Iterator[tuple[int, int, int]]:
+        """Every span with ``start <= span_end`` and ``span_start <= end`` (and maybe a
+        few more, some more than once: for tests like ``any``, not for ordered scans)."""
+        for b in range(start // self.BUCKET, max(start, end) // self.BUCKET + 1):
+            yield from self.buckets.get(b, ())
 
 
 def attribution_spans(doc: Doc) -> list[AttributionSpan]:

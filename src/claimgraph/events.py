@@ -28,6 +28,7 @@ the JSON contract of DESIGN.md.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from claimgraph.actors import ActorRecord, lookup_place, resolve_mention
-from claimgraph.attributions import AttributionSpan, attribution_spans
+from claimgraph.attributions import AttributionSpan, SpanIndex, attribution_spans
 from claimgraph.ontology import HOSTILE_TYPES, Trigger, cameo_root, load_triggers
 from claimgraph.timex import TimeValue, conflict_start, names_war, normalise
 
@@ -215,6 +216,17 @@ class _DocEvents:
         self.cues = [att.cue for att in self.atts]
         #: token index -> resolved actor (negative keys: resolved without fallbacks)
         self.memo: dict[int, int | None] = {}
+        #: ``Span.ents`` walks every entity of the document: index them by token once
+        self.ents: list[Span] = list(doc.ents)
+        self.ent_starts = [ent.start for ent in self.ents]
+        self.att_index = SpanIndex(
+            (n, s, e) for n, att in enumerate(self.atts) for s, e in att.content
+        )
+        self.cue_index = SpanIndex((n, s, e) for n, (s, e) in enumerate(self.cues))
+
+    def sent_ents(self, sent: Span) -> list[Span]:
+        """``sent.ents`` (the entities that lie wholly inside ``sent``) by bisection."""
+        return sentence_ents(self.ents, self.ent_starts, sent.start, sent.end)
 
     # lexicon lookups
     def entry(self, tok: Token) -> Trigger | None:
@@ -959,10 +971,10 @@ class _DocEvents:
     def attribution_at(self, char: int) -> int | None:
         best: int | None = None
         best_len = 1 << 30
-        for n, att in enumerate(self.atts):
-            for s, e in att.content:
-                if s <= char < e and e - s < best_len:
-                    best, best_len = n, e - s
+        # the candidates come in the order of the attributions and their fragments
+        for n, s, e in self.att_index.near(char):
+            if s <= char < e and e - s < best_len:
+                best, best_len = n, e - s
         return best
 
     def finish(self, ev: EventSpan) -> None:
@@ -1078,7 +1090,7 @@ class _DocEvents:
         return None
 
     def is_cue(self, tok: Token) -> bool:
-        return any(s <= tok.idx < e for s, e in self.cues)
+        return any(s <= tok.idx < e for _, s, e in self.cue_index.near(tok.idx))
 
     def aid_mode(self, ev: EventSpan) -> str | None:
         if ev.object is None:
@@ -1111,7 +1123,7 @@ class _DocEvents:
 
     def _time_of(self, anchor: Token, sent: Span) -> tuple[int, int] | None:
         doc = self.doc
-        for ent in sent.ents:
+        for ent in self.sent_ents(sent):
             if ent.label_ not in ("DATE", "TIME"):
                 continue
             root = ent.root
@@ -1136,7 +1148,9 @@ class _DocEvents:
             if c.dep_ == "advcl" and any(
                 m.dep_ == "mark" and m.lower_ in ("before", "after") for m in c.children
             ):
-                ends = [e for e in sent.ents if e.label_ == "DATE" and c.idx <= e.start_char]
+                ends = [
+                    e for e in self.sent_ents(sent) if e.label_ == "DATE" and c.idx <= e.start_char
+                ]
                 if ends:
                     mark = next(m for m in c.children if m.dep_ == "mark")
                     return mark.idx, _right_edge_char(c)
@@ -1150,6 +1164,22 @@ class _DocEvents:
                         return c.idx, _right_edge_char(c)
         _ = doc
         return None
+
+
+def sentence_ents(ents: list[Span], starts: list[int], start: int, end: int) -> list[Span]:
+    """The entities wholly inside tokens ``start:end``, as ``Span.ents`` gives them.
+
+    ``ents`` is ``doc.ents`` (sorted, not overlapping) and ``starts`` their first
+    tokens; ``Span.ents`` rebuilds and walks all of the document's entities on every
+    call, which made dating events quadratic in the length of the document.
+    """
+    out: list[Span] = []
+    for k in range(bisect.bisect_left(starts, start), len(ents)):
+        ent = ents[k]
+        if ent.end > end:
+            break
+        out.append(ent)
+    return out
 
 
 # -- parse helpers ----------------------------------------------------------------
@@ -1377,10 +1407,13 @@ def dated_war(sdoc: Doc, published: str | None) -> str | None:
     """The start date of the war an article talks about: an invasion or war it dates
     itself ("Moscow invaded Ukraine on Feb. 24"), else a known conflict between states
     the article names (``data/conflicts.tsv``) that had begun by its publication."""
+    text: str | None = None  # ``Doc.text`` joins every token: read it at most once
     for ev in event_spans(sdoc):
         if ev.type != "ASSAULT" or ev.time_text is None:
             continue
-        lemma = sdoc.text[ev.trigger[0] : ev.trigger[1]].lower()
+        if text is None:
+            text = sdoc.text
+        lemma = text[ev.trigger[0] : ev.trigger[1]].lower()
         if ev.mode == "invasion" or lemma.startswith(("war", "invad", "invasion")):
             tv = normalise(ev.time_text, published)
             if tv.value and tv.relation in ("on", None) and len(tv.value) == 10:

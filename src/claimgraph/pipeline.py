@@ -8,6 +8,7 @@ caption and body (link lists, boilerplate) out of the article's claims.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable, Iterator
 
 import spacy
@@ -105,10 +106,14 @@ def to_extraction(document: Document, sdoc: Doc) -> Extraction:
     sections = split_sections(text, document.title)
     records: list[ActorRecord] = sdoc._.actors or []
 
+    starts = [s.start for s in sections]
+
     def section_at(pos: int) -> str:
-        for s in sections:
-            if s.start <= pos < s.end:
-                return s.kind
+        # sections are sorted and do not overlap: only the last one starting at or
+        # before ``pos`` can hold it
+        k = bisect.bisect_right(starts, pos) - 1
+        if k >= 0 and sections[k].start <= pos < sections[k].end:
+            return sections[k].kind
         return "boilerplate"
 
     def claim_span(start: int, end: int) -> bool:
