@@ -8,6 +8,7 @@ batch machinery rather than the NLP.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,47 @@ class TinyExtractor:
 
 def tiny_extractor() -> TinyExtractor:
     return TinyExtractor()
+
+
+class SlowExtractor(TinyExtractor):
+    """Hangs on documents that say SLOW; otherwise like TinyExtractor."""
+
+    def extract(self, doc: Document) -> Extraction:
+        if "SLOW" in doc.text:
+            time.sleep(60)
+        return super().extract(doc)
+
+
+def slow_extractor() -> SlowExtractor:
+    return SlowExtractor()
+
+
+class RoleExtractor:
+    """A person per document with a role that differs between documents, finishing in
+    reverse order: filing order decides which role the entity keeps."""
+
+    def extract(self, doc: Document) -> Extraction:
+        n = int(doc.name.split(".")[0][3:])
+        time.sleep(0.02 * (n % 4))
+        name = "Ada Lovelace" if n % 2 else "Lovelace"
+        roles = ["minister", "mayor", "poet", "judge", "envoy"]
+        return Extraction(
+            document=doc,
+            sections=[Section("body", 0, len(doc.text))],
+            actors=[
+                Actor(
+                    "a1",
+                    name,
+                    "person",
+                    role=roles[n % len(roles)],
+                    mentions=[TextSpan(0, 5, doc.text[:5])],
+                )
+            ],
+        )
+
+
+def role_extractor() -> RoleExtractor:
+    return RoleExtractor()
 
 
 def missing_model() -> TinyExtractor:
@@ -162,3 +204,41 @@ def test_ingest_paths_reads_files(db: str, tmp_path: Path) -> None:
     assert (again.stored, again.duplicates) == (0, 3)
     with open_store(db) as s:
         assert {d.published for d in s.documents()} == {"2024-01-31"}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_document_over_the_time_limit_is_skipped(db: str, workers: int) -> None:
+    docs = [*documents(), Document(name="slow.txt", text="This one is SLOW to parse.")]
+    started = time.monotonic()
+    report = ingest_documents(
+        docs, db, workers=workers, extractor_factory=slow_extractor, timeout=1.5
+    )
+    assert time.monotonic() - started < 30
+    assert report.stored == 3
+    assert dict(report.skipped)["slow.txt"] == "extraction took longer than 1.5 s"
+    with open_store(db) as s:
+        assert int(s._execute("SELECT COUNT(*) FROM ingest_leases").fetchone()[0]) == 0
+
+
+def test_timeout_must_be_positive(db: str) -> None:
+    with pytest.raises(ValueError, match="timeout"):
+        ingest_documents(documents(), db, timeout=0)
+
+
+def test_results_do_not_depend_on_the_number_of_workers(tmp_path: Path) -> None:
+    docs: list[Document | InputError] = [
+        Document(name=f"doc{n}.txt", text=f"Lovelace spoke in article number {n}.")
+        for n in range(12)
+    ]
+    dumps = []
+    for workers, timeout in ((1, None), (2, None), (2, 30.0)):
+        db = f"sqlite:///{tmp_path / f'w{workers}-{timeout}.db'}"
+        report = ingest_documents(
+            docs, db, workers=workers, extractor_factory=role_extractor, timeout=timeout
+        )
+        assert report.documents == [d.id for d in docs if isinstance(d, Document)]
+        with open_store(db) as s:
+            rows = s._execute("SELECT * FROM entities ORDER BY id").fetchall()
+            actors = s._execute("SELECT id, entity_id FROM actors ORDER BY id").fetchall()
+        dumps.append((rows, actors))
+    assert all(d == dumps[0] for d in dumps[1:])

@@ -399,3 +399,50 @@ def test_postgres_search_path_option_is_passed_through(pg_schema_url: str, pg_ur
 def test_schema_only_for_postgres(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="schema"):
         open_store(tmp_path / "x.db", schema="nope")
+
+
+# -- claims on documents by concurrent ingests ------------------------------------
+
+
+def test_claim_document_leases(store: Store) -> None:
+    from claimgraph.store import IngestLease
+
+    ex = make_extraction()
+    doc_id = ex.document.id
+    mine, other = IngestLease.new(), IngestLease.new()
+    assert store.claim_document(doc_id, mine) == "claimed"
+    assert store.claim_document(doc_id, mine) == "claimed"  # already ours
+    assert store.claim_document(doc_id, other) == "busy"  # same live process, other run
+    store.release_document(doc_id, other)  # not other's to release: stays
+    assert store.claim_document(doc_id, other) == "busy"
+    store.release_document(doc_id, mine)
+    assert store.claim_document(doc_id, other) == "claimed"
+    assert store.save(ex) is True  # storing ends every claim on the document
+    assert row_count(store, "ingest_leases") == 0
+    assert store.claim_document(doc_id, mine) == "stored"
+    assert row_count(store, "ingest_leases") == 0
+
+
+def test_claims_of_dead_or_expired_ingests_are_taken_over(store: Store) -> None:
+    from claimgraph.store import IngestLease
+
+    dead_pid = 2**22 + 12345  # above the default pid_max: never a live process
+    mine = IngestLease.new()
+    dead = IngestLease("deadbeef", mine.host, dead_pid)
+    elsewhere = IngestLease("faraway", "another-host", dead_pid)
+    expired = IngestLease("expired", "another-host", dead_pid, seconds=-1)
+    for n, lease in enumerate((dead, elsewhere, expired)):
+        assert store.claim_document(f"doc{n}", lease) == "claimed"
+    # a dead process on this host: taken over at once; on another host its pid says
+    # nothing, so only expiry frees it
+    assert store.claim_document("doc0", mine) == "claimed"
+    assert store.claim_document("doc1", mine) == "busy"
+    assert store.claim_document("doc2", mine) == "claimed"
+    mine_rows = store._execute(
+        "SELECT document_id FROM ingest_leases WHERE owner = ? ORDER BY document_id",
+        (mine.owner,),
+    ).fetchall()
+    assert [r[0] for r in mine_rows] == ["doc0", "doc2"]
+    store.renew_leases(mine)
+    store.renew_leases(mine, release=True)
+    assert row_count(store, "ingest_leases") == 1

@@ -17,7 +17,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from claimgraph.claims import proposition_text
 from claimgraph.errors import StoreError
 from claimgraph.identity import TITLE_WORDS
 from claimgraph.model import Extraction
@@ -403,7 +402,7 @@ class ClaimStore:
             "LEFT JOIN actors va ON va.id = c.voice_actor_id "
             "LEFT JOIN actors ra ON ra.id = c.responds_to_actor_id "
             "LEFT JOIN actors a ON a.id = c.actor_id "
-            "LEFT JOIN actors t ON t.id = c.target_id"
+            "LEFT JOIN actors t ON t.id = c.target_id ORDER BY c.id"
         ).fetchall()
         named = _names_by_document(self)
         records = [
@@ -805,6 +804,15 @@ class ClaimStore:
                     )
         items.sort(key=lambda i: (i.date is None, i.date or "", i.document_name, i.start))
         return items[:limit] if limit is not None else items
+
+
+def proposition_text(*args: Any, **kwargs: Any) -> str:
+    """:func:`claimgraph.claims.proposition_text`, imported when first needed: that
+    module imports spaCy, which a process that only reads or writes the store (an
+    extraction worker, a web server) should not wait for."""
+    from claimgraph.claims import proposition_text as text
+
+    return text(*args, **kwargs)
 
 
 def _names_by_document(store: _Executes) -> dict[str, list[tuple[int, str]]]:

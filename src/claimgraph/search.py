@@ -258,8 +258,11 @@ class SearchStore:
             return "like"
         try:
             if self._search_method is None:
-                self._execute(_FTS_TABLE)
-                self._execute(_FTS_DOCS)
+                if not SearchStore._fts_exists(self):
+                    # in a write transaction: concurrent first searches create it once
+                    with self._db.transaction():
+                        self._execute(_FTS_TABLE)
+                        self._execute(_FTS_DOCS)
                 self._search_method = "fts5"
             SearchStore._sync_fts(self)
         except sqlite3.OperationalError as exc:
@@ -271,25 +274,22 @@ class SearchStore:
             self._search_method = "like"
         return str(self._search_method)
 
+    def _fts_exists(self: Any) -> bool:
+        rows = self._execute(
+            "SELECT name FROM sqlite_master WHERE name IN ('search_fts', 'search_fts_documents')"
+        ).fetchall()
+        return len(rows) == 2
+
     def _sync_fts(self: Any) -> None:
-        """Index documents stored since the last search; forget deleted ones."""
-        new = [
-            str(r[0])
-            for r in self._execute(
-                "SELECT id FROM documents WHERE id NOT IN "
-                "(SELECT document_id FROM search_fts_documents)"
-            ).fetchall()
-        ]
-        gone = [
-            str(r[0])
-            for r in self._execute(
-                "SELECT document_id FROM search_fts_documents WHERE document_id NOT IN "
-                "(SELECT id FROM documents)"
-            ).fetchall()
-        ]
-        if not new and not gone:
+        """Index documents stored since the last search; forget deleted ones.
+
+        A cheap read first says whether there is anything to do; if so, the list is
+        read again *inside* the write transaction (which SQLite holds alone), so two
+        searches racing after an ingest never index the same document twice."""
+        if not any(SearchStore._fts_pending(self)):
             return
         with self._db.transaction():
+            new, gone = SearchStore._fts_pending(self)
             for doc_id in gone:
                 self._execute("DELETE FROM search_fts WHERE document_id = ?", (doc_id,))
                 self._execute("DELETE FROM search_fts_documents WHERE document_id = ?", (doc_id,))
@@ -303,12 +303,30 @@ class SearchStore:
                 self._execute(
                     "INSERT INTO search_fts (kind, ref, document_id, body) "
                     "SELECT 'statement', id, document_id, content_text "
-                    "FROM attributions WHERE document_id = ?",
+                    "FROM attributions WHERE document_id = ? ORDER BY id",
                     (doc_id,),
                 )
                 self._execute(
                     "INSERT INTO search_fts_documents (document_id) VALUES (?)", (doc_id,)
                 )
+
+    def _fts_pending(self: Any) -> tuple[list[str], list[str]]:
+        """(documents to index, indexed document ids to forget), both sorted."""
+        new = [
+            str(r[0])
+            for r in self._execute(
+                "SELECT id FROM documents WHERE id NOT IN "
+                "(SELECT document_id FROM search_fts_documents) ORDER BY id"
+            ).fetchall()
+        ]
+        gone = [
+            str(r[0])
+            for r in self._execute(
+                "SELECT document_id FROM search_fts_documents WHERE document_id NOT IN "
+                "(SELECT id FROM documents) ORDER BY document_id"
+            ).fetchall()
+        ]
+        return new, gone
 
     # -- per kind -----------------------------------------------------------------
 

@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import calendar
 import json
+import os
 import re
+import secrets
+import socket
 import sqlite3
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -43,6 +46,53 @@ _SCHEMA_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _MIGRATION_FILE = re.compile(r"^(\d+)_([A-Za-z0-9_]+)\.sql$")
 #: Arbitrary constant for pg_advisory_xact_lock: serialises concurrent migrators.
 _PG_MIGRATION_LOCK = 0x636C6D67
+
+
+#: How long a claim on a document lasts without renewal (``IngestLease.renew``).
+LEASE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class IngestLease:
+    """Who an ingest run is, for claiming documents before extracting them: a random
+    token (two runs in one process differ), the host and the process id (a lease
+    whose process is gone on this host is taken over at once)."""
+
+    owner: str
+    host: str
+    pid: int
+    seconds: float = LEASE_SECONDS
+
+    @classmethod
+    def new(cls, seconds: float = LEASE_SECONDS) -> IngestLease:
+        return cls(secrets.token_hex(8), socket.gethostname(), os.getpid(), seconds)
+
+    def expires_at(self) -> str:
+        return _timestamp(datetime.now(UTC) + timedelta(seconds=self.seconds))
+
+    def holds(self, owner: str, host: str, pid: int, expires_at: str) -> bool:
+        """Is a lease row (someone's, possibly ours) still valid?"""
+        if owner == self.owner:
+            return True
+        if str(expires_at) <= _timestamp(datetime.now(UTC)):
+            return False
+        return host != self.host or _pid_alive(int(pid))
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    try:  # a zombie (killed, not yet reaped) is gone for our purposes
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            return f.read().rsplit(")", 1)[-1].split()[0] != "Z"
+    except OSError:
+        return True
 
 
 class DocumentRejectedError(StoreError):
@@ -488,8 +538,69 @@ class Store(EntityStore, ClaimStore, SearchStore, BrowseStore):
             row = self._execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone()
         return row is not None
 
+    def claim_document(self, doc_id: str, lease: IngestLease) -> str:
+        """Claim a document for extraction by this ingest run: "claimed" (go ahead; also
+        when it is already ours), "stored" (someone stored it meanwhile) or "busy"
+        (another live ingest is extracting it). One short write transaction; a lease
+        left by a dead or expired ingest is taken over."""
+        with self._errors(f"cannot claim document {doc_id}"), self._db.transaction():
+            if self._execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
+                return "stored"
+            row = self._execute(
+                "SELECT owner, host, pid, expires_at FROM ingest_leases WHERE document_id = ?",
+                (doc_id,),
+            ).fetchone()
+            if row is not None:
+                if row[0] == lease.owner:
+                    return "claimed"
+                if lease.holds(*row):
+                    return "busy"
+                self._execute(
+                    "DELETE FROM ingest_leases WHERE document_id = ? AND owner = ?",
+                    (doc_id, row[0]),
+                )
+            inserted = self._execute(
+                "INSERT INTO ingest_leases (document_id, owner, host, pid, expires_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (document_id) DO NOTHING",
+                (doc_id, lease.owner, lease.host, lease.pid, lease.expires_at()),
+            ).rowcount
+            if inserted != 1:
+                return "busy"
+            # Looked at again after the insert: on PostgreSQL each statement sees what
+            # was committed when it began, and a save that ended another run's lease
+            # may have committed since the first look (the insert waited for it).
+            if self._execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
+                self._execute(
+                    "DELETE FROM ingest_leases WHERE document_id = ? AND owner = ?",
+                    (doc_id, lease.owner),
+                )
+                return "stored"
+        return "claimed"
+
+    def release_document(self, doc_id: str, lease: IngestLease) -> None:
+        """Give up this run's claim on a document (it was skipped, or the run stops)."""
+        with self._errors(f"cannot release document {doc_id}"), self._db.transaction():
+            self._execute(
+                "DELETE FROM ingest_leases WHERE document_id = ? AND owner = ?",
+                (doc_id, lease.owner),
+            )
+
+    def renew_leases(self, lease: IngestLease, *, release: bool = False) -> None:
+        """Push back the expiry of every claim this run holds, or (``release``) drop them."""
+        with self._errors("cannot renew document claims"), self._db.transaction():
+            if release:
+                self._execute("DELETE FROM ingest_leases WHERE owner = ?", (lease.owner,))
+            else:
+                self._execute(
+                    "UPDATE ingest_leases SET expires_at = ? WHERE owner = ?",
+                    (lease.expires_at(), lease.owner),
+                )
+
     def save(self, extraction: Extraction) -> bool:
         """Store a document with all its records; False (nothing written) if already stored.
+
+        Any ingest's claim on the document (``claim_document``) ends in the same
+        transaction.
 
         Raises ``DocumentRejectedError`` when the records break the schema's rules (e.g.
         an attribution naming an actor that does not exist); nothing is written then.
@@ -514,6 +625,7 @@ class Store(EntityStore, ClaimStore, SearchStore, BrowseStore):
                 if inserted != 1:
                     raise _Rollback
                 self._insert_records(extraction)
+                self._execute("DELETE FROM ingest_leases WHERE document_id = ?", (doc.id,))
         except _Rollback:
             return False
         return True
@@ -1009,3 +1121,8 @@ def _contains(text: str) -> str:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _timestamp(when: datetime) -> str:
+    """UTC with fixed width, so that timestamps compare as strings."""
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
