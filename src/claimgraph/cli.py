@@ -384,7 +384,16 @@ def extract(
     metavar="N",
     type=click.IntRange(min=1),
     default=None,
-    help="Extraction processes (default: up to 2; 1 extracts in this process).",
+    help="Extraction processes (default: up to 2).",
+)
+@click.option(
+    "--timeout",
+    metavar="SECONDS",
+    type=click.FloatRange(min=0),
+    default=120.0,
+    show_default=True,
+    help="Skip a document whose extraction takes longer (its worker process is replaced); "
+    "0: no limit, and with --workers 1 extraction then runs in this process.",
 )
 @_model_option
 @_actors_option
@@ -395,6 +404,7 @@ def ingest(
     db: str,
     published: str | None,
     workers: int | None,
+    timeout: float,
     model: str | None,
     actors_file: str | None,
 ) -> None:
@@ -421,6 +431,7 @@ def ingest(
             store,
             published=published,
             workers=workers,
+            timeout=timeout or None,
             model=model,
             progress=progress,
             extractor_factory=(
