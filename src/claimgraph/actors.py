@@ -368,6 +368,9 @@ class _DocActors:
             (s.start, s.end) for s in split_sections(self.text) if s.kind not in CLAIM_SECTIONS
         ]
         self.outside_starts = [s for s, _ in self.outside]
+        #: key (a surname) -> indices of the persons that have it, ascending: looking a
+        #: surname up among all actors for every name was quadratic in long texts
+        self.person_keys: dict[str, list[int]] = {}
         #: each actor's mentions as a set, beside the list that keeps their order
         self.mention_sets: dict[int, set[tuple[int, int]]] = {}
 
@@ -390,13 +393,19 @@ class _DocActors:
             old.country = old.country or rec.country
             old.sector = old.sector or rec.sector
             old.affiliation = old.affiliation or rec.affiliation
+            if old.type == "person":
+                for k in rec.keys - old.keys:
+                    bisect.insort(self.person_keys.setdefault(k, []), idx)
             old.keys |= rec.keys
             if len(rec.name) > len(old.name) and rec.type == "person":
                 old.name = rec.name
             return idx
         self.actors.append(rec)
-        self.by_key[key] = len(self.actors) - 1
-        return len(self.actors) - 1
+        idx = self.by_key[key] = len(self.actors) - 1
+        if rec.type == "person":
+            for k in rec.keys:
+                self.person_keys.setdefault(k, []).append(idx)
+        return idx
 
     def _mention(self, idx: int, start: int, end: int, tok_i: int) -> int:
         span = (start, end)
@@ -433,7 +442,8 @@ class _DocActors:
         words = name.split()
         surname = words[-1].lower() if words else name.lower()
         # a surname alone joins the person already seen with that surname
-        for i, a in enumerate(self.actors):
+        for i in self.person_keys.get(surname, ()):
+            a = self.actors[i]
             same = (
                 len(words) == 1 or a.name.lower().endswith(name.lower()) or len(a.name.split()) == 1
             )
@@ -680,13 +690,14 @@ class _DocActors:
         return self._mention(self._add(rec, ("unknown", name.lower())), start, end, head.i)
 
     def _person_by_surname(self, tok: Token) -> int | None:
-        for i, a in enumerate(self.actors):
+        for i in self.person_keys.get(tok.lower_, ()):
+            a = self.actors[i]
             if a.type == "person" and tok.lower_ in a.keys and a.name.split()[-1] == tok.text:
                 return i
         return None
 
     def _known_surname(self, tok: Token) -> bool:
-        return any(a.type == "person" and tok.lower_ in a.keys for a in self.actors)
+        return bool(self.person_keys.get(tok.lower_))
 
     def _antecedent(self, pron: Token) -> int | None:
         """The nearest earlier actor of the right kind, preferring the latest speaker."""

@@ -38,6 +38,7 @@ from typing import Any
 from spacy.tokens import Doc, Token
 
 from claimgraph.actors import lookup_place
+from claimgraph.attributions import SpanIndex
 from claimgraph.events import PUBLISHED_NOUNS
 from claimgraph.model import Actor, Attribution, Extraction
 from claimgraph.ontology import HYPERNYMS
@@ -300,6 +301,7 @@ class _Builder:
         self.actors: dict[str, Actor] = {a.id: a for a in extraction.actors}
         self.out: list[dict[str, Any]] = []
         self.seen: set[tuple[Any, ...]] = set()
+        self._mentions: SpanIndex | None = None
 
     # -- the chain of voices --------------------------------------------------------
     def outer(self, att: Attribution) -> list[Attribution]:
@@ -716,10 +718,18 @@ class _Builder:
     def actor_of(self, tok: Token) -> str | None:
         """The actor a token mentions, things included (``actor_at`` keeps parties)."""
         start, end = tok.idx, tok.idx + len(tok.text)
-        for a in self.x.actors:
-            if any(m.start <= start and end <= m.end for m in a.mentions):
-                return a.id
-        return None
+        # the first actor (in their order) with a mention that holds the token
+        found = [n for n, s, e in self.mention_index().near(start) if s <= start and end <= e]
+        return self.x.actors[min(found)].id if found else None
+
+    def mention_index(self) -> SpanIndex:
+        """Every actor's mentions by position, keyed by the actor's place in the list:
+        scanning all actors' mentions for every token was quadratic in long texts."""
+        if self._mentions is None:
+            self._mentions = SpanIndex(
+                (n, m.start, m.end) for n, a in enumerate(self.x.actors) for m in a.mentions
+            )
+        return self._mentions
 
     def content_verb(self, claim: Attribution) -> str | None:
         """The first verb of what a voice said: what an accusation is about ("grab",
@@ -909,11 +919,8 @@ class _Builder:
 
     def names_participant(self, span: dict[str, Any]) -> bool:
         """Does an object span only name an actor ("Russia"), not a thing?"""
-        for a in self.x.actors:
-            for m in a.mentions:
-                if m.start <= span["start"] and span["end"] <= m.end:
-                    return True
-        return False
+        start, end = span["start"], span["end"]
+        return any(s <= start and end <= e for _, s, e in self.mention_index().near(start))
 
     def answers_for(self, prop: dict[str, Any], voices: list[str]) -> bool:
         """Is a proposition about the voices' side: its actor, or, for acts two parties

@@ -9,11 +9,14 @@ caption and body (link lists, boilerplate) out of the article's claims.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 import claimgraph.actors
 import claimgraph.attributions  # registers the spaCy factories (as do the next)
@@ -63,11 +66,62 @@ def load_pipeline(model: str = DEFAULT_MODEL, *, actors_file: str | None = None)
         return load_pipeline(alias, actors_file=actors_file)
     if "parser" not in nlp.pipe_names:
         raise ModelNotFoundError(f"spaCy model {model!r} has no dependency parser")
+    nlp.tokenizer = GuardedTokenizer(nlp.tokenizer, nlp.vocab)
     nlp.add_pipe("claimgraph_paragraphs", before="parser")
     nlp.add_pipe("claimgraph_attributions", last=True)
     nlp.add_pipe("claimgraph_actors", last=True, config={"actors_file": actors_file})
     nlp.add_pipe("claimgraph_events", last=True)
     return nlp
+
+
+#: A run of this many symbols without a space (``=====``, ``$$$$``), or this many
+#: characters of any kind without a space, is tokenized piece by piece (below).
+SYMBOL_RUN = 64
+NONSPACE_RUN = 1000
+#: The size of those pieces, each one token.
+RUN_PIECE = 64
+_HARD_RUN = re.compile(rf"(?:[^\w\s]|_){{{SYMBOL_RUN},}}|\S{{{NONSPACE_RUN},}}")
+
+
+class GuardedTokenizer:
+    """spaCy's tokenizer, but never on a long stretch without spaces.
+
+    The tokenizer peels prefixes and suffixes off a whitespace-free stretch one at a
+    time, which takes time growing with its cube: 4,000 ``=`` took 10 s, 32,000 never
+    ended. A text without such a stretch (any article) goes to the tokenizer as it is;
+    otherwise each stretch becomes tokens of :data:`RUN_PIECE` characters (a token a
+    character would make the tagger and parser slow on them), the rest of the text
+    between them is tokenized as usual, and the ``Doc`` objects are joined. The
+    joined ``Doc`` has exactly the text given, so offsets do not move.
+    """
+
+    def __init__(self, tokenizer: Callable[[str], Doc], vocab: Vocab) -> None:
+        self.tokenizer = tokenizer
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        if _HARD_RUN.search(text) is None:
+            return self.tokenizer(text)
+        parts: list[Doc] = []
+        pos = 0
+        for m in _HARD_RUN.finditer(text):
+            if m.start() > pos:
+                parts.append(self.tokenizer(text[pos : m.start()]))
+            pieces = [
+                text[i : min(i + RUN_PIECE, m.end())] for i in range(m.start(), m.end(), RUN_PIECE)
+            ]
+            parts.append(Doc(self.vocab, words=pieces, spaces=[False] * len(pieces)))
+            pos = m.end()
+        if pos < len(text):
+            parts.append(self.tokenizer(text[pos:]))
+        doc = Doc.from_docs([p for p in parts if len(p)], ensure_whitespace=False)
+        if doc.text != text:  # never expected: offsets would be wrong
+            raise ValueError("tokenizing in pieces changed the text")
+        return doc
+
+    def __getattr__(self, name: str) -> Any:
+        # the wrapped tokenizer's own API (vocab, rules, to_bytes, ...)
+        return getattr(self.tokenizer, name)
 
 
 class Extractor:
