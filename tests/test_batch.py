@@ -77,13 +77,14 @@ def slow_extractor() -> SlowExtractor:
 
 
 class RoleExtractor:
-    """A person per document with a role that differs between documents, finishing in
-    reverse order: filing order decides which role the entity keeps."""
+    """A person per document with a role that differs between documents, the first
+    finishing last: filing order decides which role the entity keeps."""
 
     def extract(self, doc: Document) -> Extraction:
         n = int(doc.name.split(".")[0][3:])
-        time.sleep(0.02 * (n % 4))
-        name = "Ada Lovelace" if n % 2 else "Lovelace"
+        if n == 0:  # the other worker gets going and files the next ones first
+            time.sleep(2.0)
+        name = "Lovelace" if n % 3 == 2 else "Ada Lovelace"
         roles = ["minister", "mayor", "poet", "judge", "envoy"]
         return Extraction(
             document=doc,
