@@ -232,9 +232,20 @@ def extract_in_order(
     source = iter(items)
     # Items read from ``source`` but not yet handed back, in input order.
     pending: deque[Document | Skipped] = deque()
+    # An exception from ``source`` itself (a reader bug, not a bad document): raised
+    # once the documents read before it are out, never taken for an extraction failure
+    # (which would end the input early without a word).
+    source_failure: list[Exception] = []
 
     def feed() -> Iterator[Document]:
-        for item in source:
+        while not source_failure:
+            try:
+                item = next(source)
+            except StopIteration:
+                return
+            except Exception as exc:
+                source_failure.append(exc)
+                return
             if isinstance(item, InputError):
                 pending.append(Skipped(item.document, item.detail))
             else:
@@ -250,6 +261,8 @@ def extract_in_order(
     first = next(docs, None)
     yield from skipped_first()
     if first is None:
+        if source_failure:
+            raise source_failure[0]
         return
     extractor = make_extractor()
     stream: Iterable[Document] = _chain_one(first, docs)
@@ -280,6 +293,8 @@ def extract_in_order(
                     yield extraction
             stream = feed()
     yield from skipped_first()
+    if source_failure:
+        raise source_failure[0]
 
 
 def _chain_one(first: Document, rest: Iterator[Document]) -> Iterator[Document]:

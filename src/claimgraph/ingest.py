@@ -4,16 +4,24 @@ Every offset the later stages produce indexes into ``Document.text``, so plain t
 is the file's bytes decoded as UTF-8 and nothing else: no newline translation, no
 stripping, no BOM removal. Bad input never stops a batch: ``read_documents`` yields
 the ``InputError`` in the document's place and carries on, and each error names the
-document and says what to do about it.
+document (``FILE:LINENO`` for a JSON Lines record) and says what to do about it.
+
+The reader never raises for what it reads: no file, record, name or file type can
+make it do more than yield an ``InputError`` (special files such as FIFOs and devices
+are named and never opened). What a stored document can hold is decided here, the
+same for every backend: valid Unicode (no lone surrogates), no NUL characters, and at
+least one letter.
 """
 
 from __future__ import annotations
 
 import email.utils
+import errno
 import json
 import os
 import re
 import shlex
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -70,6 +78,12 @@ _CONTROL_BYTES = frozenset(set(range(32)) - {9, 10, 11, 12, 13} | {127})
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.,+\-Z ]*)?")
 _SENTENCE_END = re.compile(r"[.!?][\"'’”)\]]*$")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_LETTER = re.compile(r"[^\W\d_]")
+#: A JSON Lines file whose first this-many bytes are all binary lines is a binary file
+#: (an archive, an image) with a wrong name; reading on would only list its "lines".
+MAX_BINARY_PREFIX = 1 << 20
+_UTF8_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True)
@@ -175,9 +189,7 @@ def document_from_html(
     if isinstance(html, bytes):
         _check_size(len(html), name, max_bytes)
         html = _decode_html(html, name)
-    fallback = _Meta(
-        title, checked_url(url, name), outlet, _normalise_record_date(published, name)
-    )
+    fallback = _Meta(title, checked_url(url, name), outlet, _normalise_record_date(published, name))
     return _from_html(html, name, _Meta(), fallback, max_bytes)
 
 
@@ -197,7 +209,7 @@ def normalise_date(value: str) -> str:
     if re.search(r"[A-Za-z]{3}", v) and re.search(r"\d{4}", v):
         try:
             return email.utils.parsedate_to_datetime(v).date().isoformat()
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             pass
     raise ValueError(f"{value!r} is not a date; expected YYYY-MM-DD")
 
@@ -218,15 +230,38 @@ def _iter_paths(
 
 def _walk(folder: str, default: _Meta, max_bytes: int) -> Iterator[Document | InputError]:
     """Files under ``folder``, sorted, recursively; hidden files and folders skipped
-    (``.git``, ``.DS_Store`` and editor swap files are never articles)."""
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+    (``.git``, ``.DS_Store`` and editor swap files are never articles). A subfolder
+    that cannot be listed and a symbolic link to a folder (not followed, so a link
+    loop cannot recurse) are reported, not passed over in silence."""
+    unreadable: list[OSError] = []
+    for root, dirs, files in os.walk(folder, onerror=unreadable.append):
+        yield from _unreadable_folders(unreadable)
+        kept = []
+        for d in sorted(d for d in dirs if not d.startswith(".")):
+            path = os.path.join(root, d)
+            if os.path.islink(path):
+                yield UnsupportedInputError(
+                    _printable(path),
+                    "symbolic link to a folder, not followed inside a folder "
+                    "(name it on the command line to read it)",
+                )
+            else:
+                kept.append(d)
+        dirs[:] = kept
         for f in sorted(files):
             # a folder holds articles beside other things (README, annotation files): only
             # the formats we read are documents; a file named explicitly is always tried
             if f.startswith(".") or _is_readme(f) or not _readable_suffix(f):
                 continue
             yield from _read_path(os.path.join(root, f), default, max_bytes)
+    yield from _unreadable_folders(unreadable)
+
+
+def _unreadable_folders(errors: list[OSError]) -> Iterator[InputError]:
+    for exc in errors:
+        where = exc.filename if isinstance(exc.filename, str) else "?"
+        yield InputError(_printable(where), f"cannot read folder: {exc.strerror or exc}")
+    errors.clear()
 
 
 def _is_readme(filename: str) -> bool:
@@ -253,9 +288,61 @@ def _date_from_name(name: str) -> str | None:
         return None
 
 
+def _printable(name: str) -> str:
+    """``name`` as valid Unicode: a file name that is not valid UTF-8 comes from the OS
+    with lone surrogates, which no terminal or database accepts; its bad bytes are
+    shown as ``\\xNN``."""
+    if not _SURROGATE.search(name):
+        return name
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+_SPECIAL_FILES = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _path_problem(name: str) -> InputError | None:
+    """Why ``name`` cannot be read as a file, decided from its metadata alone: a FIFO or
+    a device is never opened, since reading one can block for ever."""
+    shown = _printable(name)
+    if shown != name:
+        return UnsupportedInputError(
+            shown, "file name is not valid UTF-8; rename the file (e.g. with convmv)"
+        )
+    try:
+        st = os.stat(name)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return InputError(name, "symbolic link loop (too many levels of symbolic links)")
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            if os.path.lexists(name):
+                try:
+                    target = os.readlink(name)
+                except OSError:
+                    target = "?"
+                return DocumentNotFoundError(
+                    name, f"broken symbolic link: its target {_printable(target)!r} does not exist"
+                )
+            return DocumentNotFoundError(name, "no such file or folder")
+        return InputError(name, f"cannot read: {exc.strerror or exc}")
+    for test, kind in _SPECIAL_FILES:
+        if test(st.st_mode):
+            return UnsupportedInputError(name, f"is {kind}, not a regular file; not opened")
+    if stat.S_ISDIR(st.st_mode):
+        return UnsupportedInputError(name, "is a folder")
+    if not stat.S_ISREG(st.st_mode):
+        return UnsupportedInputError(name, "is not a regular file; not opened")
+    return None
+
+
 def _read_path(name: str, default: _Meta, max_bytes: int) -> Iterator[Document | InputError]:
-    if not os.path.exists(name):
-        yield DocumentNotFoundError(name, "no such file or folder")
+    problem = _path_problem(name)
+    if problem is not None:
+        yield problem
         return
     suffix = Path(name).suffix.lower()
     if suffix in JSONL_SUFFIXES:
@@ -277,6 +364,12 @@ def _read_path(name: str, default: _Meta, max_bytes: int) -> Iterator[Document |
             )
     except InputError as exc:
         yield exc
+    except Exception as exc:  # a reader bug must not end the batch; name it instead
+        yield _unexpected(name, exc)
+
+
+def _unexpected(name: str, exc: Exception) -> InputError:
+    return InputError(name, f"could not be read ({type(exc).__name__}: {_short(str(exc))})")
 
 
 # --------------------------------------------------------------------------- bytes
@@ -305,16 +398,31 @@ def _check_size(size: int, name: str, max_bytes: int) -> None:
 
 def _check_binary_bytes(data: bytes, name: str) -> None:
     head = data[:SNIFF_BYTES]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise EncodingError(
-            name,
-            "looks like UTF-16, not UTF-8; convert it with: "
-            f"iconv -f UTF-16 -t UTF-8 {shlex.quote(name)} > {shlex.quote(name + '.utf8')}",
-        )
+    _check_utf16(head, name)
     if b"\x00" in head:
         raise BinaryDocumentError(name, "contains NUL bytes; this looks like a binary file")
     if head and sum(b in _CONTROL_BYTES for b in head) / len(head) > MAX_CONTROL_SHARE:
         raise BinaryDocumentError(name, "mostly control characters; this looks like a binary file")
+
+
+def _check_utf16(head: bytes, name: str, file: str | None = None) -> None:
+    """UTF-16 with a byte order mark, or without one: ASCII text in UTF-16 has a NUL
+    byte in every other position and none in the others."""
+    file = file or name
+    encoding = "UTF-16"
+    if not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        pairs = len(head) // 2
+        if pairs < 8 or b"\x00" not in head:
+            return
+        even, odd = head[0 : 2 * pairs : 2].count(0), head[1 : 2 * pairs : 2].count(0)
+        if min(even, odd) > pairs // 20 or max(even, odd) < pairs // 3:
+            return
+        encoding = "UTF-16LE" if odd > even else "UTF-16BE"
+    raise EncodingError(
+        name,
+        f"looks like {encoding}, not UTF-8; convert it with: "
+        f"iconv -f {encoding} -t UTF-8 {shlex.quote(file)} > {shlex.quote(file + '.utf8')}",
+    )
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -361,6 +469,13 @@ def _decode_html(data: bytes, name: str) -> str:
 
 def _make_document(text: str, name: str, meta: _Meta, max_bytes: int) -> Document:
     _validate_text(text, name, max_bytes)
+    for field, value in (
+        ("title", meta.title),
+        ("url", meta.url),
+        ("outlet", meta.outlet),
+    ):
+        if value is not None:
+            _check_field(value, name, field)
     return Document(
         name=name,
         text=text,
@@ -371,18 +486,51 @@ def _make_document(text: str, name: str, meta: _Meta, max_bytes: int) -> Documen
     )
 
 
+def _check_field(value: str, name: str, field: str) -> None:
+    """Metadata is stored beside the text, so it obeys the text's rules: valid Unicode
+    and no NUL (PostgreSQL refuses NUL in text; SQLite would keep it)."""
+    if _SURROGATE.search(value):
+        raise MalformedRecordError(
+            name, f"field {field!r} contains a lone surrogate (invalid Unicode such as \\ud800)"
+        )
+    if "\x00" in value:
+        raise MalformedRecordError(name, f"field {field!r} contains a NUL character")
+
+
 def _validate_text(text: str, name: str, max_bytes: int) -> None:
     if not text.strip().strip("\ufeff").strip():
         raise EmptyDocumentError(name, "document is empty or only whitespace")
     if 4 * len(text) > max_bytes:  # UTF-8 takes at most 4 bytes a character
-        _check_size(len(text.encode("utf-8")), name, max_bytes)
+        _check_size(len(_encode_lenient(text)), name, max_bytes)
+    bad = _SURROGATE.search(text)
+    if bad:
+        raise EncodingError(
+            name,
+            f"text is not valid Unicode: a lone surrogate (\\u{ord(bad[0]):04x}) at character "
+            f"{bad.start()}; it cannot be stored or written as UTF-8",
+        )
+    nul = text.find("\x00")
+    if nul >= 0:
+        # Rejected, not stripped: stripping would shift every offset after it, and
+        # PostgreSQL cannot store it.
+        raise BinaryDocumentError(
+            name, f"contains NUL characters (first at character {nul:,}); looks like binary data"
+        )
     head = text[:SNIFF_BYTES]
-    if "\x00" in head:
-        raise BinaryDocumentError(name, "contains NUL characters; this looks like binary data")
     controls = sum(ord(c) in _CONTROL_BYTES for c in head)
     if controls / len(head) > MAX_CONTROL_SHARE:
         raise BinaryDocumentError(name, "mostly control characters; this looks like binary data")
+    if not _LETTER.search(text):
+        raise EmptyDocumentError(
+            name,
+            "document has no words: only punctuation, symbols, digits or invisible "
+            "characters (such as zero-width spaces)",
+        )
     _check_english(text, name)
+
+
+def _encode_lenient(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
 
 
 def _check_english(text: str, name: str) -> None:
@@ -437,18 +585,28 @@ def _from_html(html: str, name: str, explicit: _Meta, fallback: _Meta, max_bytes
     which beats ``fallback``."""
     if not html.strip():
         raise EmptyDocumentError(name, "document is empty or only whitespace")
+    bad = _SURROGATE.search(html)
+    if bad:
+        raise EncodingError(
+            name, f"HTML is not valid Unicode: a lone surrogate at character {bad.start()}"
+        )
     import trafilatura  # slow to import; only HTML input needs it
     from trafilatura.settings import set_date_params
 
-    result = trafilatura.bare_extraction(
-        html,
-        url=explicit.url or fallback.url,
-        with_metadata=True,
-        include_comments=False,
-        # Dates guessed from the article's prose are often the date of an event it
-        # reports, not of publication; take only what the page declares.
-        date_extraction_params=set_date_params(extensive=False),
-    )
+    try:
+        result = trafilatura.bare_extraction(
+            html,
+            url=explicit.url or fallback.url,
+            with_metadata=True,
+            include_comments=False,
+            # Dates guessed from the article's prose are often the date of an event it
+            # reports, not of publication; take only what the page declares.
+            date_extraction_params=set_date_params(extensive=False),
+        )
+    except Exception as exc:  # e.g. RecursionError on absurdly deep markup
+        raise InputError(
+            name, f"HTML could not be parsed ({type(exc).__name__}: {_short(str(exc))})"
+        ) from None
     raw = "" if result is None else (_field(result, "text") or "")
     lines = [ln.strip() for ln in raw.split("\n")]
     paragraphs = [ln for ln in lines if ln]
@@ -478,6 +636,11 @@ def _from_html(html: str, name: str, explicit: _Meta, fallback: _Meta, max_bytes
     return _make_document(
         text, name, _Meta(title, meta.url, meta.outlet, meta.published), max_bytes
     )
+
+
+def _short(message: str, limit: int = 200) -> str:
+    message = " ".join(message.split())
+    return message if len(message) <= limit else message[: limit - 1] + "…"
 
 
 def _is_prose(paragraph: str) -> bool:
@@ -511,6 +674,10 @@ def _read_jsonl(name: str, default: _Meta, max_bytes: int) -> Iterator[Document 
     """One article per line; each bad line is its own error, named ``FILE:LINENO``.
 
     The size limit applies per record, since one file may hold thousands of articles.
+    A bad line never costs the good ones: lines that are not JSON, not UTF-8, binary,
+    too long, too deeply nested or otherwise unusable are reported one by one (a run of
+    binary lines as one error, ``FILE:FIRST-LAST``) and reading carries on. Only a
+    file that is UTF-16 or binary from its first byte on is refused whole.
     """
     try:
         f = open(name, "rb")  # noqa: SIM115 - closed by the with below
@@ -519,27 +686,55 @@ def _read_jsonl(name: str, default: _Meta, max_bytes: int) -> Iterator[Document 
         return
     with f:
         try:
-            _check_binary_bytes(f.read(SNIFF_BYTES), name)
+            _check_utf16(f.read(SNIFF_BYTES), name)
         except InputError as exc:
             yield exc
             return
         f.seek(0)
         lineno = 0
         records = 0
+        offset = 0
+        binary_from: int | None = None  # first line of the current run of binary lines
         while True:
-            raw = f.readline(max_bytes + 1)
+            try:
+                raw = f.readline(max_bytes + 1)
+            except OSError as exc:
+                yield InputError(f"{name}:{lineno + 1}", f"cannot read: {exc.strerror or exc}")
+                break
             if not raw:
                 break
             lineno += 1
+            offset += len(raw)
             label = f"{name}:{lineno}"
             if len(raw) > max_bytes and not raw.endswith(b"\n"):
                 while (chunk := f.readline(1 << 20)) and not chunk.endswith(b"\n"):
-                    pass  # skip the rest of the oversized line
+                    offset += len(chunk)  # skip the rest of the oversized line
+                offset += len(chunk)
+                if binary_from is not None:
+                    yield _binary_lines(name, binary_from, lineno - 1)
+                    binary_from = None
                 records += 1
                 yield DocumentTooLargeError(
                     label, f"record is over the limit of {max_bytes:,} bytes"
                 )
                 continue
+            if lineno == 1 and raw.startswith(_UTF8_BOM):
+                raw = raw[len(_UTF8_BOM) :]  # a BOM before the first record is harmless
+            if _is_binary_line(raw):
+                records += 1
+                if binary_from is None:
+                    binary_from = lineno
+                if binary_from == 1 and offset > MAX_BINARY_PREFIX:
+                    yield BinaryDocumentError(
+                        name,
+                        f"the first {offset:,} bytes hold no line of text; this looks like a "
+                        "binary file, not JSON Lines",
+                    )
+                    return
+                continue
+            if binary_from is not None:
+                yield _binary_lines(name, binary_from, lineno - 1)
+                binary_from = None
             if not raw.strip():
                 continue
             records += 1
@@ -547,8 +742,42 @@ def _read_jsonl(name: str, default: _Meta, max_bytes: int) -> Iterator[Document 
                 yield _record(raw, label, name, default, max_bytes)
             except InputError as exc:
                 yield exc
+            except Exception as exc:  # a reader bug must not end the batch; name it
+                yield _unexpected(label, exc)
+        if binary_from is not None:
+            yield _binary_lines(name, binary_from, lineno)
         if records == 0:
             yield EmptyDocumentError(name, "no records (the file is empty or only blank lines)")
+
+
+def _is_binary_line(raw: bytes) -> bool:
+    """NUL bytes, mostly control bytes, or undecodable bytes beside control bytes: not
+    a line of text (a Latin-1 line, undecodable but without controls, is text)."""
+    if b"\x00" in raw:
+        return True
+    body = raw.rstrip(b"\r\n")
+    if not body:
+        return False
+    controls = sum(b in _CONTROL_BYTES for b in body)
+    if controls / len(body) > MAX_CONTROL_SHARE:
+        return True
+    if controls and not body.isascii():
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            return True
+    return False
+
+
+def _binary_lines(name: str, first: int, last: int) -> BinaryDocumentError:
+    if first == last:
+        return BinaryDocumentError(
+            f"{name}:{first}", "line looks binary (NUL or control bytes), not a JSON record"
+        )
+    return BinaryDocumentError(
+        f"{name}:{first}-{last}",
+        f"lines {first} to {last} look binary (NUL or control bytes), not JSON records",
+    )
 
 
 def _record(raw: bytes, label: str, file: str, default: _Meta, max_bytes: int) -> Document:
@@ -562,6 +791,10 @@ def _record(raw: bytes, label: str, file: str, default: _Meta, max_bytes: int) -
         raise MalformedRecordError(
             label, f"line is not valid JSON (truncated?): {exc.msg} at column {exc.colno}"
         ) from None
+    except RecursionError:
+        raise MalformedRecordError(label, "line is JSON nested too deeply to read") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise MalformedRecordError(label, f"line is not usable JSON: {_short(str(exc))}") from None
     if not isinstance(obj, dict):
         raise MalformedRecordError(
             label, f"expected a JSON object with 'text' or 'html', got {type(obj).__name__}"
@@ -573,6 +806,8 @@ def _record(raw: bytes, label: str, file: str, default: _Meta, max_bytes: int) -
             raise MalformedRecordError(
                 label, f"field {key!r} must be a string, got {type(value).__name__}"
             )
+        if value is not None:
+            _check_field(value, label, key)
         fields[key] = value
     meta = _Meta(
         fields["title"],
