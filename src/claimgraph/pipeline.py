@@ -67,6 +67,7 @@ def load_pipeline(model: str = DEFAULT_MODEL, *, actors_file: str | None = None)
     if "parser" not in nlp.pipe_names:
         raise ModelNotFoundError(f"spaCy model {model!r} has no dependency parser")
     nlp.tokenizer = GuardedTokenizer(nlp.tokenizer, nlp.vocab)
+    nlp.max_length = MAX_CHARS
     nlp.add_pipe("claimgraph_paragraphs", before="parser")
     nlp.add_pipe("claimgraph_attributions", last=True)
     nlp.add_pipe("claimgraph_actors", last=True, config={"actors_file": actors_file})
@@ -74,6 +75,13 @@ def load_pipeline(model: str = DEFAULT_MODEL, *, actors_file: str | None = None)
     return nlp
 
 
+#: The longest text ``Extractor`` takes, in characters (``DocumentTooLargeError``
+#: beyond). Extraction time grows linearly: about a minute for this many on one core.
+MAX_CHARS = 1_000_000
+#: A text longer than this is parsed in pieces no longer than it (``parse_long``):
+#: spaCy's memory grows with the text it is given at once. Every PolNeAR article is
+#: far shorter (the longest has 34,000 characters), so articles take the usual path.
+CHUNK_CHARS = 50_000
 #: A run of this many symbols without a space (``=====``, ``$$$$``), or this many
 #: characters of any kind without a space, is tokenized piece by piece (below).
 SYMBOL_RUN = 64
@@ -138,20 +146,81 @@ class Extractor:
         return next(self.extract_many([doc]))
 
     def extract_many(self, docs: Iterable[Document]) -> Iterator[Extraction]:
-        limit = self.nlp.max_length
+        """Extractions in input order. Articles go to spaCy in batches of
+        ``batch_size``; a text over :data:`CHUNK_CHARS` is parsed alone, in pieces
+        (:meth:`parse_long`). A text over :data:`MAX_CHARS` raises
+        ``DocumentTooLargeError`` once the documents before it are out."""
+        batch: list[Document] = []
+        for d in docs:
+            if len(d.text) > MAX_CHARS:
+                yield from self._extract_batch(batch)
+                raise DocumentTooLargeError(
+                    d.name,
+                    f"{len(d.text):,} characters is over the limit of {MAX_CHARS:,} "
+                    "characters a document may have (split it into several documents)",
+                )
+            if len(d.text) > CHUNK_CHARS:
+                yield from self._extract_batch(batch)
+                batch = []
+                yield to_extraction(d, self.parse_long(d.text))
+                continue
+            batch.append(d)
+            if len(batch) >= self.batch_size:
+                yield from self._extract_batch(batch)
+                batch = []
+        yield from self._extract_batch(batch)
 
-        def checked(items: Iterable[Document]) -> Iterator[tuple[str, Document]]:
-            for d in items:
-                if len(d.text) > limit:
-                    raise DocumentTooLargeError(
-                        d.name, f"{len(d.text):,} characters; the limit is {limit:,}"
-                    )
-                yield d.text, d
-
+    def _extract_batch(self, batch: list[Document]) -> Iterator[Extraction]:
+        if not batch:
+            return
         for sdoc, document in self.nlp.pipe(
-            checked(docs), as_tuples=True, batch_size=self.batch_size
+            ((d.text, d) for d in batch), as_tuples=True, batch_size=self.batch_size
         ):
             yield to_extraction(document, sdoc)
+
+    def parse_long(self, text: str) -> Doc:
+        """A long text through the pipeline with bounded memory: spaCy's own stages
+        (and the paragraph sentencizer) run on pieces of at most :data:`CHUNK_CHARS`
+        characters cut at line breaks, whose ``Doc`` objects are joined (the text, and
+        so every offset, is unchanged); claimgraph's stages then run on the whole, so
+        speakers and earlier claims are still found across the pieces."""
+        late = set(COMPONENTS) - {"claimgraph_paragraphs"}
+        parts: list[Doc] = []
+        for start, end in chunk_spans(text, CHUNK_CHARS):
+            part = self.nlp.make_doc(text[start:end])
+            for name, proc in self.nlp.pipeline:
+                if name not in late:
+                    part = proc(part)
+            parts.append(part)
+        # (the pieces' tensors are not needed by later stages; spaCy's stub lacks exclude)
+        doc = Doc.from_docs(parts, ensure_whitespace=False, exclude=["tensor"])  # type: ignore[call-arg]
+        for name, proc in self.nlp.pipeline:
+            if name in late:
+                doc = proc(doc)
+        return doc
+
+
+def chunk_spans(text: str, size: int) -> list[tuple[int, int]]:
+    """Consecutive ``(start, end)`` pieces of ``text``, none longer than ``size``, that
+    together make the whole text: each ends after the last line break in its reach,
+    else after the last sentence end (". "), else after the last space, else at ``size``.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > size:
+        limit = start + size
+        cut = text.rfind("\n", start, limit) + 1
+        if cut <= start:
+            cut = text.rfind(". ", start, limit - 1) + 2
+        if cut <= start + 1:
+            cut = max(text.rfind(" ", start, limit), text.rfind("\t", start, limit)) + 1
+        if cut <= start:
+            cut = limit
+        spans.append((start, cut))
+        start = cut
+    if start < len(text) or not spans:
+        spans.append((start, len(text)))
+    return spans
 
 
 def to_extraction(document: Document, sdoc: Doc) -> Extraction:
