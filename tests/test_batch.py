@@ -243,3 +243,41 @@ def test_results_do_not_depend_on_the_number_of_workers(tmp_path: Path) -> None:
             actors = s._execute("SELECT id, entity_id FROM actors ORDER BY id").fetchall()
         dumps.append((rows, actors))
     assert all(d == dumps[0] for d in dumps[1:])
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_worker_exits_when_its_parent_dies_without_the_kernel_signal(tmp_path: Path) -> None:
+    """The portable fallback alone (no PR_SET_PDEATHSIG): a thread notices the parent
+    is gone and ends the worker."""
+    import subprocess
+    import sys
+
+    child = (
+        "import os, sys, time, types\n"
+        "import claimgraph.batch as b\n"
+        "b.sys = types.SimpleNamespace(platform='elsewhere')  # no prctl\n"
+        "b._die_with_parent(int(sys.argv[1]))\n"
+        "time.sleep(60)\n"
+    )
+    middle = (
+        "import os, subprocess, sys\n"
+        f"p = subprocess.Popen([sys.executable, '-c', {child!r}, str(os.getpid())])\n"
+        "print(p.pid, flush=True)\n"
+        "import time; time.sleep(1.5)\n"  # let the child set up its watch
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", middle], capture_output=True, text=True, timeout=60, check=True
+    )
+    pid = int(out.stdout.split()[0])
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            break
+        if state in ("Z", "X"):
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(pid, 9)
+        pytest.fail("the worker outlived its parent")
