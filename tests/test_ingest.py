@@ -469,3 +469,114 @@ def test_folder_walk_skips_readmes_and_files_that_are_no_articles(tmp_path: Path
     # named explicitly, an unsupported file is still reported rather than ignored
     [err] = list(read_documents([tmp_path / "a.ann"]))
     assert isinstance(err, UnsupportedInputError)
+
+
+# --------------------------------------------------------------------------- hostile input
+
+
+def test_jsonl_bad_lines_never_stop_the_file(tmp_path: Path) -> None:
+    good = '{"text": "Port reopens\\n\\nThe port reopened, officials said."}'
+    lines = [
+        b"\x00\x01\x02\x03 binary\xff",  # a binary line at the top costs only itself
+        good.encode(),
+        b'{"text": ' + b"9" * 5000 + b"}",  # ValueError: over 4,300 digits
+        b"[" * 100_000,  # RecursionError
+        b'{"text": "The minister \\ud800 said so."}',  # a lone surrogate
+        b'{"title": "T\\u0000", "text": "The mayor said yes."}',
+        good.replace("Port", "Pier").encode(),
+    ]
+    path = write(tmp_path / "r.jsonl", b"\n".join(lines) + b"\n")
+    results = list(read_documents([path]))
+    assert [r.name if isinstance(r, Document) else r.document for r in results] == [
+        f"{path}:{n}" for n in range(1, 8)
+    ]
+    binary, first, huge, deep, surrogate, nul, last = results
+    assert isinstance(binary, BinaryDocumentError) and "binary" in binary.detail
+    assert isinstance(first, Document) and isinstance(last, Document)
+    assert isinstance(huge, MalformedRecordError) and "4300 digits" in huge.detail
+    assert isinstance(deep, MalformedRecordError) and "nested too deeply" in deep.detail
+    assert isinstance(surrogate, MalformedRecordError) and "lone surrogate" in surrogate.detail
+    assert isinstance(nul, MalformedRecordError) and "'title' contains a NUL" in nul.detail
+
+
+def test_jsonl_binary_lines_in_a_row_are_one_error_and_a_first_bom_is_skipped(
+    tmp_path: Path,
+) -> None:
+    good = b'{"text": "The council said yes."}\n'
+    path = write(tmp_path / "r.jsonl", b"\xef\xbb\xbf" + good + b"\x00\x01\n" * 3 + good)
+    first, run, last = read_documents([path])
+    assert isinstance(first, Document) and isinstance(last, Document)
+    assert isinstance(run, BinaryDocumentError) and run.document == f"{path}:2-4"
+
+
+def test_nul_anywhere_and_lone_surrogates_are_refused() -> None:
+    with pytest.raises(BinaryDocumentError, match="first at character 2,000"):
+        document_from_text("a" * 2000 + "\x00", "api:1")
+    with pytest.raises(EncodingError, match="lone surrogate"):
+        document_from_text("The mayor \udc80 said so.", "api:2")
+    with pytest.raises(MalformedRecordError, match="'outlet' contains a NUL"):
+        document_from_text("The mayor said so.", "api:3", outlet="A\x00")
+
+
+@pytest.mark.parametrize(
+    "text", ["\u200b\u200c\u200d\u2060\ufeff" * 3, "... !!! ???", "$" * 16384, "2024 42", "\u202e"]
+)
+def test_documents_without_a_letter_are_empty(text: str) -> None:
+    with pytest.raises(EmptyDocumentError, match="no words"):
+        document_from_text(text, "api:1")
+
+
+def test_utf16_without_bom_gets_a_conversion_hint(tmp_path: Path) -> None:
+    path = write(tmp_path / "u.txt", ARTICLE.encode("utf-16-le"))
+    err = only(list(read_documents([path])))
+    assert isinstance(err, EncodingError) and "iconv -f UTF-16LE -t UTF-8" in err.detail
+
+
+def test_special_files_and_links_are_named_never_opened(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.txt")  # opening it would block for ever
+    (tmp_path / "loop.txt").symlink_to("loop.txt")
+    (tmp_path / "broken.txt").symlink_to("gone.txt")
+    (tmp_path / "zero.jsonl").symlink_to("/dev/zero")
+    names = ["pipe.txt", "loop.txt", "broken.txt", "zero.jsonl"]
+    errs = list(read_documents([tmp_path / n for n in names]))
+    assert [e.document for e in errs] == [str(tmp_path / n) for n in names]
+    assert isinstance(errs[0], UnsupportedInputError) and "FIFO" in errs[0].detail
+    assert "symbolic link loop" in errs[1].detail
+    assert isinstance(errs[2], DocumentNotFoundError) and "'gone.txt'" in errs[2].detail
+    assert "character device" in errs[3].detail
+    # in a folder too, beside a good file
+    write(tmp_path / "good.txt", ARTICLE)
+    items = list(read_documents([tmp_path]))
+    assert sum(isinstance(i, Document) for i in items) == 1 and len(items) == 5
+
+
+def test_file_names_that_are_not_utf8_are_named_printably(tmp_path: Path) -> None:
+    raw = os.path.join(os.fsencode(tmp_path), b"caf\xe9.txt")
+    with open(raw, "wb") as fh:
+        fh.write(ARTICLE.encode())
+    err = only(list(read_documents([tmp_path])))
+    assert isinstance(err, UnsupportedInputError)
+    assert err.document == f"{tmp_path}/caf\\xe9.txt" and "not valid UTF-8" in err.detail
+
+
+def test_folders_report_symlinked_subfolders_instead_of_following_them(tmp_path: Path) -> None:
+    write(tmp_path / "sub" / "a.txt", ARTICLE)
+    (tmp_path / "again").symlink_to(tmp_path)  # would loop if followed
+    items = list(read_documents([tmp_path]))
+    assert isinstance(items[0], UnsupportedInputError) and "not followed" in items[0].detail
+    assert items[0].document == str(tmp_path / "again")
+    assert [i.name for i in items[1:]] == [str(tmp_path / "sub" / "a.txt")]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every folder whatever its mode")
+def test_unreadable_subfolder_is_reported(tmp_path: Path) -> None:
+    write(tmp_path / "locked" / "a.txt", ARTICLE)
+    write(tmp_path / "b.txt", ARTICLE)
+    (tmp_path / "locked").chmod(0)
+    try:
+        items = list(read_documents([tmp_path]))
+    finally:
+        (tmp_path / "locked").chmod(0o755)
+    errs = [i for i in items if isinstance(i, InputError)]
+    assert [e.document for e in errs] == [str(tmp_path / "locked")]
+    assert "cannot read folder" in errs[0].detail
