@@ -354,9 +354,10 @@ def extract(
 ) -> None:
     """Show who said what in FILE... (text, HTML, JSON Lines files, or folders of them).
 
-    Nothing is stored; see `claimgraph ingest` for that. A document that cannot
-    be read is reported as "skipped NAME: reason" on stderr and the others carry
-    on; the exit status is then 1.
+    Nothing is stored; see `claimgraph ingest` for that. A document (or a JSON
+    Lines record, named FILE:LINE) that cannot be read is reported as "skipped
+    NAME: reason" on stderr and the others carry on; once every good document is
+    written, the exit status is then 1.
     """
     from claimgraph.ingest import read_documents
 
