@@ -302,13 +302,18 @@ class _Builder:
         self.out: list[dict[str, Any]] = []
         self.seen: set[tuple[Any, ...]] = set()
         self._mentions: SpanIndex | None = None
+        self._contents: SpanIndex | None = None
 
     # -- the chain of voices --------------------------------------------------------
     def outer(self, att: Attribution) -> list[Attribution]:
         """Attributions whose content holds ``att`` (its cue and content), innermost first."""
+        # only those whose content reaches between att's cue and content end can; in
+        # the order of the attributions, as a scan over all of them gave
+        lo, hi = sorted((att.cue.start, att.content.end))
+        near = sorted({n for n, _, _ in self.content_index().near_range(lo, hi)})
         found = [
             o
-            for o in self.x.attributions
+            for o in (self.x.attributions[n] for n in near)
             if o.id != att.id
             and o.content.start <= att.cue.start
             and att.content.end <= o.content.end
@@ -721,6 +726,14 @@ class _Builder:
         # the first actor (in their order) with a mention that holds the token
         found = [n for n, s, e in self.mention_index().near(start) if s <= start and end <= e]
         return self.x.actors[min(found)].id if found else None
+
+    def content_index(self) -> SpanIndex:
+        """The attributions' contents by position, keyed by their place in the list."""
+        if self._contents is None:
+            self._contents = SpanIndex(
+                (n, a.content.start, a.content.end) for n, a in enumerate(self.x.attributions)
+            )
+        return self._contents
 
     def mention_index(self) -> SpanIndex:
         """Every actor's mentions by position, keyed by the actor's place in the list:
