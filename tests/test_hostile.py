@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -255,3 +256,42 @@ def test_extract_exits_0_when_nothing_is_skipped(
     result = CliRunner().invoke(cli.main, ["extract", "--format", "jsonl", str(good)])
     assert result.exit_code == 0, result.output
     assert [json.loads(ln)["document"] for ln in result.stdout.splitlines()] == [f"{good}:1"]
+
+
+def test_ingest_over_the_whole_corpus_stores_the_good_and_exits_1(
+    tmp_path: Path, extractor: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One ``claimgraph ingest`` over every case: a summary, every skip named on stderr,
+    every expected document stored, exit status 1."""
+    import claimgraph.pipeline
+
+    # the batch builds its extractor from claimgraph.pipeline when it needs one
+    monkeypatch.setattr(claimgraph.pipeline, "Extractor", lambda *a, **k: extractor)
+    cases = [c for c in CASES if not (IS_ROOT and needs_non_root(c))]
+    corpus = tmp_path / "corpus"
+    paths = [materialise(case, corpus) for case in cases]
+    db = f"sqlite:///{tmp_path / 'cg.db'}"
+    argv = ["ingest", "--db", db, "--workers", "1", "--timeout", "0", "--", *paths]
+    result = CliRunner().invoke(cli.main, argv)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 1, result.output
+
+    skipped = [ln for ln in result.stderr.splitlines() if ln.startswith("skipped ")]
+    want_stored = want_skipped = 0
+    for case, path in zip(cases, paths, strict=True):
+        for name, e in expected(case, path):
+            named = any(ln.startswith(f"skipped {one_line(name)}: ") for ln in skipped)
+            if e["outcome"] == "stored":
+                assert not named, f"{name} was skipped"
+                want_stored += 1
+            elif e["outcome"] == "skipped":
+                assert named, f"{name} not reported as skipped"
+                want_skipped += 1
+    summary = next(ln for ln in result.stdout.splitlines() if ln.startswith("stored "))
+    m = re.match(r"stored (\d+), already stored (\d+), skipped (\d+) ", summary)
+    assert m, summary
+    stored, duplicates, skips = (int(g) for g in m.groups())
+    assert stored + duplicates + skips == sum(len(c["expect"]) for c in cases), summary
+    assert skips == len(skipped) >= want_skipped and stored + duplicates >= want_stored
+    with open_store(db) as store:
+        assert store.count_documents() == stored
