@@ -453,3 +453,37 @@ def test_continued_quotes_match_the_scan(nlp: Language) -> None:
         new = finder._continued_quotes(doc, copy.deepcopy(sample), quotes)
         old = _old_continued(doc, copy.deepcopy(sample), quotes)
         assert [a.content for a in new] == [a.content for a in old]
+
+
+def test_claim_lookups_match_the_scans(extractor: Extractor) -> None:
+    from claimgraph.claims import _Builder
+
+    text = article(40, seed=8) + "\n\n" + QUOTED * 3
+    x = extractor.extract(Document(name="many.txt", text=text))
+    assert len(x.attributions) > 30
+    b = _Builder(x, None)
+    for pos in range(0, len(text) + 800, 97):
+        for reach in (0, 700, 1400):
+            scan = [a for a in x.attributions if a.cue.start < pos and pos - a.cue.start < reach]
+            assert b.cued_before(pos, reach) == scan
+    for att in x.attributions:
+        scan = sorted(
+            (
+                o
+                for o in x.attributions
+                if o.id != att.id
+                and o.content.start <= att.cue.start
+                and att.content.end <= o.content.end
+                and (o.content.end - o.content.start) > (att.content.end - att.content.start)
+            ),
+            key=lambda o: o.content.end - o.content.start,
+        )
+        assert b.outer(att) == scan
+    doc = extractor.nlp(text)
+    for tok in doc:
+        start, end = tok.idx, tok.idx + len(tok.text)
+        scan_id = next(
+            (a.id for a in x.actors if any(m.start <= start and end <= m.end for m in a.mentions)),
+            None,
+        )
+        assert b.actor_of(tok) == scan_id

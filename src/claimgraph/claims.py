@@ -29,6 +29,7 @@ part of the JSON contract of ``claimgraph extract``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -303,6 +304,7 @@ class _Builder:
         self.seen: set[tuple[Any, ...]] = set()
         self._mentions: SpanIndex | None = None
         self._contents: SpanIndex | None = None
+        self._cue_starts: list[tuple[int, int]] | None = None
 
     # -- the chain of voices --------------------------------------------------------
     def outer(self, att: Attribution) -> list[Attribution]:
@@ -592,7 +594,7 @@ class _Builder:
         # it, even where the rules could not key it fully ("preparing to give Russia up
         # to several hundred drones")
         with_events = {c["attribution"] for c in self.out if c["proposition"]["kind"] == "event"}
-        for a in self.x.attributions:
+        for a in self.cued_before(pos, ANAPHOR_REACH):
             if a.id in with_events:
                 continue
             if not (
@@ -726,6 +728,16 @@ class _Builder:
         # the first actor (in their order) with a mention that holds the token
         found = [n for n, s, e in self.mention_index().near(start) if s <= start and end <= e]
         return self.x.actors[min(found)].id if found else None
+
+    def cued_before(self, pos: int, reach: int) -> list[Attribution]:
+        """The attributions whose cue starts less than ``reach`` characters before
+        ``pos``, in their order: what a scan over all of them for ``pos - reach <
+        cue.start < pos`` would keep, found by bisection."""
+        if self._cue_starts is None:
+            self._cue_starts = sorted((a.cue.start, n) for n, a in enumerate(self.x.attributions))
+        lo = bisect.bisect_right(self._cue_starts, (pos - reach, len(self._cue_starts)))
+        hi = bisect.bisect_left(self._cue_starts, (pos, -1))
+        return [self.x.attributions[n] for n in sorted(n for _, n in self._cue_starts[lo:hi])]
 
     def content_index(self) -> SpanIndex:
         """The attributions' contents by position, keyed by their place in the list."""
@@ -1277,7 +1289,7 @@ class _Builder:
         "rejected Clinton's claim" means, which the article usually gave just before."""
         said = [
             a
-            for a in self.x.attributions
+            for a in self.cued_before(before, SAID_REACH)
             if a.speaker == voice
             and a.cue.start < before
             and before - a.cue.start < SAID_REACH
