@@ -77,7 +77,8 @@ def test_plain_text_is_the_files_bytes_decoded_exactly(tmp_path: Path) -> None:
     assert doc.text.startswith("\ufeff") and "\r\n" in doc.text and doc.text.endswith("\n\n\n")
     assert doc.id == content_id(doc.text)
     assert doc.name == str(path)
-    assert doc.title is None and doc.published is None
+    # the title is the headline line (tests/test_fetch.py has more on derived titles)
+    assert doc.title == "Bridge plan approved" and doc.published is None
 
 
 def test_name_is_the_path_as_given_and_same_text_gets_same_id(
@@ -464,8 +465,10 @@ def test_folder_walk_skips_readmes_and_files_that_are_no_articles(tmp_path: Path
     (tmp_path / "README.md").write_text("# About these files\n\nThey are examples.", "utf-8")
     (tmp_path / "a.ann").write_text("T1\tCue 0 4\tsaid", "utf-8")
     (tmp_path / "story.txt").write_text("Title\n\nThe mayor said the road would reopen.", "utf-8")
-    items = list(read_documents([tmp_path]))
+    ignored: list[str] = []
+    items = list(read_documents([tmp_path], on_ignored=lambda name, _: ignored.append(name)))
     assert [Path(getattr(i, "name", "")).name for i in items] == ["story.txt"]
+    assert sorted(Path(n).name for n in ignored) == ["README.md", "a.ann"]
     # named explicitly, an unsupported file is still reported rather than ignored
     [err] = list(read_documents([tmp_path / "a.ann"]))
     assert isinstance(err, UnsupportedInputError)

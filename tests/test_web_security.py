@@ -170,12 +170,40 @@ def test_same_origin_post_with_token_works(anon: httpx.Client, server: str) -> N
 
 def test_json_endpoint_refuses_other_content_types(anon: httpx.Client) -> None:
     body = json.dumps({"text": ARTICLE}).encode()
-    for ctype in (None, "application/x-www-form-urlencoded", "multipart/form-data; b=x"):
+    for ctype in (None, "application/x-www-form-urlencoded", "application/xml"):
         headers = dict(AUTH)
         if ctype:
             headers["content-type"] = ctype
         r = anon.post("/api/documents", content=body, headers=headers)
         assert r.status_code == 415, (ctype, r.text)
+    # a form (the /add page's) is taken, but one that is not multipart is a 400
+    r = anon.post(
+        "/api/documents", content=body, headers={"content-type": "multipart/form-data", **AUTH}
+    )
+    assert r.status_code == 400, r.text
+
+
+def test_the_add_form_is_behind_the_token_and_the_origin_check(
+    anon: httpx.Client, server: str
+) -> None:
+    page = anon.get("/add")
+    assert page.status_code == 200 and 'id="add-form"' in page.text
+    assert TOKEN not in page.text  # readers must not learn the write token
+    check_headers(page)
+    before = documents(anon)
+    form = {"text": ARTICLE.replace("Monday", "Sunday"), "title": "Form test"}
+    r = anon.post("/api/documents", data=form, headers={"Origin": server})
+    assert r.status_code == 401, r.text
+    r = anon.post("/api/documents", data=form, headers={"Origin": "http://evil.example", **AUTH})
+    assert r.status_code == 403, r.text
+    r = anon.post(
+        "/api/documents",
+        files={"file": ("a.txt", b"x")},
+        data=form,
+        headers={"Origin": server, **AUTH},
+    )
+    assert r.status_code == 400 and "exactly one of" in r.json()["detail"], r.text
+    assert documents(anon) == before
 
 
 # --------------------------------------------------------------------------- URLs
@@ -294,7 +322,7 @@ def check_headers(r: httpx.Response) -> None:
 def test_pages_have_no_inline_script_or_handler(anon: httpx.Client) -> None:
     import re
 
-    for path in ("/", "/documents", "/actors", "/timeline", "/network", "/search?q=drones"):
+    for path in ("/", "/documents", "/actors", "/timeline", "/network", "/search?q=drones", "/add"):
         html = anon.get(path).text
         for tag in re.findall(r"<script\b[^>]*>", html):
             assert 'src="/static/' in tag or 'type="application/json"' in tag, (path, tag)

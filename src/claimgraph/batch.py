@@ -106,19 +106,41 @@ def ingest_paths(
     progress: Callable[[BatchProgress], None] | None = None,
     extractor_factory: ExtractorFactory | None = None,
     timeout: float | None = None,
+    on_ignored: Callable[[str, str], None] | None = None,
 ) -> IngestReport:
-    """Read files/folders with ``claimgraph.ingest.read_documents`` and ingest them.
+    """Read files/folders/URLs with ``claimgraph.ingest.read_documents`` and ingest them.
 
     ``store`` is a database URL or path (None: the default SQLite file), opened and
     closed here, or an open ``Store``, left open. ``workers`` defaults to
     ``min(2, cpu count)``; 1 extracts in this process unless there is a ``timeout``.
     Raises ``ValueError`` before reading anything if ``published`` is not a date.
+    Feed items whose link the store already holds are not fetched again;
+    ``on_ignored(name, reason)`` hears of them and of folder files that are not articles.
     """
     # Imported here, not at the top: worker processes import this module and have no
     # use for the HTML extraction libraries the reader pulls in.
     from claimgraph.ingest import read_documents
 
-    items = read_documents([paths] if isinstance(paths, str | Path) else paths, published=published)
+    if not isinstance(store, Store):
+        read_documents([], published=published)  # a bad date is refused before any opening
+        with open_store(store) as opened:
+            return ingest_paths(
+                paths,
+                opened,
+                published=published,
+                workers=workers,
+                model=model,
+                progress=progress,
+                extractor_factory=extractor_factory,
+                timeout=timeout,
+                on_ignored=on_ignored,
+            )
+    items = read_documents(
+        [paths] if isinstance(paths, str | Path) else paths,
+        published=published,
+        known_url=store.has_url,
+        on_ignored=on_ignored,
+    )
     return ingest_documents(
         items,
         store,

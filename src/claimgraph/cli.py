@@ -192,6 +192,12 @@ def _report_skipped(name: str, reason: str) -> None:
     click.echo(f"skipped {_one_line(name)}: {_one_line(reason)}", err=True)
 
 
+def _report_ignored(name: str, reason: str) -> None:
+    """Something passed over that is no error (a folder's notes.md, feed items already
+    stored): said on stderr, but it leaves the exit status alone."""
+    click.echo(f"ignored {_one_line(name)}: {_one_line(reason)}", err=True)
+
+
 # --------------------------------------------------------------------------- extraction
 
 
@@ -352,7 +358,8 @@ def extract(
     model: str | None,
     actors_file: str | None,
 ) -> None:
-    """Show who said what in FILE... (text, HTML, JSON Lines files, or folders of them).
+    """Show who said what in FILE... (text, HTML, JSON Lines files, folders of them,
+    http(s) URLs of articles or RSS/Atom feeds, or - for one article on stdin).
 
     Nothing is stored; see `claimgraph ingest` for that. A document (or a JSON
     Lines record, named FILE:LINE) that cannot be read is reported as "skipped
@@ -361,7 +368,7 @@ def extract(
     """
     from claimgraph.ingest import read_documents
 
-    items = read_documents(files, published=published)
+    items = read_documents(files, published=published, on_ignored=_report_ignored)
     out = _Out()
     console = _stdout_console() if fmt == "text" else None
     skipped = 0
@@ -424,10 +431,12 @@ def ingest(
     model: str | None,
     actors_file: str | None,
 ) -> None:
-    """Extract PATH... (files, folders, JSON Lines) and store the results in the database.
+    """Extract PATH... (files, folders, JSON Lines, http(s) URLs of articles or RSS/Atom
+    feeds, - for one article on stdin) and store the results in the database.
 
     A document is identified by a hash of its text, so ingesting it again stores
-    nothing new: reruns are safe and pick up where an interrupted run stopped.
+    nothing new: reruns are safe and pick up where an interrupted run stopped. A
+    feed's items already stored (by URL) are not fetched again.
     Unreadable documents are skipped with a reason; the rest are stored.
 
     \b
@@ -441,6 +450,7 @@ def ingest(
     from claimgraph.pipeline import DEFAULT_MODEL, Extractor
     from claimgraph.store import open_store
 
+    ignored: list[tuple[str, str]] = []  # said after the progress display is gone
     with open_store(db) as store, _IngestProgress() as progress:
         report = ingest_paths(
             list(paths),
@@ -455,6 +465,7 @@ def ingest(
                 if actors_file
                 else None
             ),
+            on_ignored=lambda name, reason: ignored.append((name, reason)),
         )
         where = store.url
         started = time.perf_counter()
@@ -469,6 +480,8 @@ def ingest(
         f"({built['groups']} independent stories among {built['documents']} articles; "
         f"{took:.1f} s); see `claimgraph contested`"
     )
+    for name, reason in ignored:
+        _report_ignored(name, reason)
     for name, reason in report.skipped:
         _report_skipped(name, reason)
     if report.skipped:

@@ -1,4 +1,5 @@
-"""Read articles from files, folders, HTML pages and JSON Lines into ``Document`` records.
+"""Read articles from files, folders, HTML pages, JSON Lines, standard input and the web
+(articles and RSS/Atom feeds, see :mod:`claimgraph.fetch`) into ``Document`` records.
 
 Every offset the later stages produce indexes into ``Document.text``, so plain text
 is the file's bytes decoded as UTF-8 and nothing else: no newline translation, no
@@ -22,7 +23,8 @@ import os
 import re
 import shlex
 import stat
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -49,6 +51,14 @@ DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ""})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+#: The files a folder walk reads as articles. Markdown files and files without an
+#: extension are articles only when named one by one: in a folder they are notes,
+#: READMEs, LICENSE files and Makefiles far more often than news.
+FOLDER_SUFFIXES = frozenset({".txt", ".text"}) | HTML_SUFFIXES | JSONL_SUFFIXES
+#: The name for an article read from standard input (the argument ``-``).
+STDIN_NAME = "<stdin>"
+#: A title made from a plain text's first sentence is cut at a word boundary near this.
+MAX_DERIVED_TITLE = 120
 
 #: How much of a file the binary sniff looks at.
 SNIFF_BYTES = 8192
@@ -113,17 +123,25 @@ def read_documents(
     *,
     published: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    known_url: Callable[[str], bool] | None = None,
+    on_ignored: Callable[[str, str], None] | None = None,
 ) -> Iterator[Document | InputError]:
-    """Documents, or the error in a bad one's place, for files, folders and JSONL files.
+    """Documents, or the error in a bad one's place, for files, folders, JSONL files,
+    ``-`` (one article on standard input) and ``http(s)://`` URLs (a page or a feed).
 
     ``published`` is the date for articles that carry none (HTML and JSONL metadata
     win). It is checked here, before anything is read, because a wrong date is the
     caller's mistake, not a document's: ``ValueError`` if it is not a date.
+
+    ``known_url(url)`` says whether an article URL is already stored: feed items whose
+    link it knows are not fetched again. ``on_ignored(name, reason)`` hears of what
+    was passed over without being an error: files in a folder that are not articles
+    (``notes.md``, ``LICENSE``), feed items already stored.
     """
     default = _Meta(published=_normalise_date_arg(published))
     if isinstance(paths, str | os.PathLike):
         paths = [paths]  # a lone path would otherwise be iterated character by character
-    return _iter_paths(paths, default, max_bytes)
+    return _iter_paths(paths, default, max_bytes, known_url, on_ignored)
 
 
 def read_document(
@@ -193,6 +211,47 @@ def document_from_html(
     return _from_html(html, name, _Meta(), fallback, max_bytes)
 
 
+def derive_title(text: str) -> str | None:
+    """A title for a text that came without one: its headline when the sections stage
+    finds one (a short first line over the body), else its first sentence, cut to
+    about :data:`MAX_DERIVED_TITLE` characters at a word boundary (with "…").
+
+    A first-sentence title loses its final full stop, so the sections stage never
+    takes it for the headline: the lede stays body.
+    """
+    from claimgraph.sections import split_sections
+
+    sections = split_sections(text)
+    if not sections:
+        return None
+    first = sections[0]
+    if first.kind == "headline":
+        return _cut_title(" ".join(text[first.start : first.end].split()))
+    start = next((s.start for s in sections if s.kind == "body"), first.start)
+    paragraph = text[start:].split("\n\n", 1)[0]
+    flat = " ".join(paragraph.split())
+    m = _FIRST_SENTENCE.search(flat)
+    sentence = flat[: m.start() + 1] if m else flat
+    sentence = sentence.rstrip(".!?;:,")
+    return _cut_title(sentence) if _LETTER.search(sentence) else None
+
+
+#: The end of a sentence: ".", "!" or "?" (and closing quotes) before a capital.
+_FIRST_SENTENCE = re.compile(
+    r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bMrs)"  # not "Mr. Smith", "J. Doe"
+    r"[.!?][\"'’”)]*\s+(?=[\"'“‘(]?[A-Z0-9])"
+)
+
+
+def _cut_title(title: str) -> str:
+    if len(title) <= MAX_DERIVED_TITLE:
+        return title
+    cut = title[: MAX_DERIVED_TITLE + 1]
+    space = cut.rfind(" ")
+    cut = cut[:space] if space > MAX_DERIVED_TITLE // 2 else cut[:MAX_DERIVED_TITLE]
+    return cut.rstrip(" ,;:-–—") + "…"
+
+
 def normalise_date(value: str) -> str:
     """``YYYY-MM-DD`` for an ISO date or datetime, or an RFC 2822 date as feeds write them.
 
@@ -218,21 +277,72 @@ def normalise_date(value: str) -> str:
 
 
 def _iter_paths(
-    paths: Iterable[str | os.PathLike[str]], default: _Meta, max_bytes: int
+    paths: Iterable[str | os.PathLike[str]],
+    default: _Meta,
+    max_bytes: int,
+    known_url: Callable[[str], bool] | None = None,
+    on_ignored: Callable[[str, str], None] | None = None,
 ) -> Iterator[Document | InputError]:
-    for path in paths:
-        name = os.fspath(path)
-        if os.path.isdir(name):
-            yield from _walk(name, default, max_bytes)
-        else:
-            yield from _read_path(name, default, max_bytes)
+    from claimgraph.fetch import is_url
+
+    fetcher: Any = None
+    try:
+        for path in paths:
+            name = os.fspath(path)
+            if name == "-":
+                yield _read_stdin(default, max_bytes)
+            elif is_url(name):
+                from claimgraph.fetch import Fetcher, read_url
+
+                if fetcher is None:
+                    fetcher = Fetcher(max_bytes=max_bytes)
+                yield from read_url(
+                    name,
+                    fetcher,
+                    published=default.published,
+                    known_url=known_url,
+                    notice=on_ignored,
+                )
+            elif os.path.isdir(name):
+                yield from _walk(name, default, max_bytes, on_ignored)
+            else:
+                yield from _read_path(name, default, max_bytes)
+    finally:
+        if fetcher is not None:
+            fetcher.close()
 
 
-def _walk(folder: str, default: _Meta, max_bytes: int) -> Iterator[Document | InputError]:
+def _read_stdin(default: _Meta, max_bytes: int) -> Document | InputError:
+    """One article from standard input: HTML when it starts with ``<``, else plain text."""
+    name = STDIN_NAME
+    try:
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is not None:
+            data = stream.read(max_bytes + 1)
+        else:  # a replaced sys.stdin without bytes underneath
+            data = (sys.stdin.read(max_bytes + 1) if sys.stdin else "").encode("utf-8")
+        _check_size(len(data), name, max_bytes)
+        if data.removeprefix(_UTF8_BOM).lstrip()[:1] == b"<":
+            return _from_html(_decode_html(data, name), name, _Meta(), default, max_bytes)
+        return _make_document(_decode(data, name), name, default, max_bytes)
+    except InputError as exc:
+        return exc
+    except Exception as exc:  # a reader bug must not end the batch; name it instead
+        return _unexpected(name, exc)
+
+
+def _walk(
+    folder: str,
+    default: _Meta,
+    max_bytes: int,
+    on_ignored: Callable[[str, str], None] | None = None,
+) -> Iterator[Document | InputError]:
     """Files under ``folder``, sorted, recursively; hidden files and folders skipped
     (``.git``, ``.DS_Store`` and editor swap files are never articles). A subfolder
     that cannot be listed and a symbolic link to a folder (not followed, so a link
-    loop cannot recurse) are reported, not passed over in silence."""
+    loop cannot recurse) are reported, not passed over in silence. Only files with
+    an article's extension (:data:`FOLDER_SUFFIXES`) are read; every other file
+    (``README.md``, ``notes.md``, ``LICENSE``, ``a.ann``) goes to ``on_ignored``."""
     unreadable: list[OSError] = []
     for root, dirs, files in os.walk(folder, onerror=unreadable.append):
         yield from _unreadable_folders(unreadable)
@@ -251,9 +361,14 @@ def _walk(folder: str, default: _Meta, max_bytes: int) -> Iterator[Document | In
         for f in sorted(files):
             # a folder holds articles beside other things (README, annotation files): only
             # the formats we read are documents; a file named explicitly is always tried
-            if f.startswith(".") or _is_readme(f) or not _readable_suffix(f):
+            if f.startswith("."):
                 continue
-            yield from _read_path(os.path.join(root, f), default, max_bytes)
+            path = os.path.join(root, f)
+            if _is_readme(f) or Path(f).suffix.lower() not in FOLDER_SUFFIXES:
+                if on_ignored is not None:
+                    on_ignored(_printable(path), _not_an_article(f))
+                continue
+            yield from _read_path(path, default, max_bytes)
     yield from _unreadable_folders(unreadable)
 
 
@@ -268,9 +383,15 @@ def _is_readme(filename: str) -> bool:
     return Path(filename).stem.upper() in ("README", "LICENSE", "LICENCE", "CHANGELOG", "NOTICE")
 
 
-def _readable_suffix(filename: str) -> bool:
+def _not_an_article(filename: str) -> str:
     suffix = Path(filename).suffix.lower()
-    return suffix in TEXT_SUFFIXES or suffix in HTML_SUFFIXES or suffix in JSONL_SUFFIXES
+    if _is_readme(filename):
+        why = "a README/licence file"
+    elif suffix in TEXT_SUFFIXES:
+        why = f"{suffix or 'no extension'}: read only when named explicitly"
+    else:
+        why = f"{suffix} is not an article format"
+    return f"not an article (ignored; {why})"
 
 
 _NAME_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
@@ -360,7 +481,8 @@ def _read_path(name: str, default: _Meta, max_bytes: int) -> Iterator[Document |
             yield UnsupportedInputError(
                 name,
                 f"unsupported file type {suffix!r}; claimgraph reads .txt, .text, .md, "
-                ".html, .htm, .jsonl, .ndjson, files without extension, and folders",
+                ".html, .htm, .jsonl, .ndjson, files without extension, folders, URLs "
+                "and - (standard input)",
             )
     except InputError as exc:
         yield exc
@@ -469,6 +591,8 @@ def _decode_html(data: bytes, name: str) -> str:
 
 def _make_document(text: str, name: str, meta: _Meta, max_bytes: int) -> Document:
     _validate_text(text, name, max_bytes)
+    if not (meta.title and meta.title.strip()):
+        meta = _Meta(derive_title(text), meta.url, meta.outlet, meta.published)
     for field, value in (
         ("title", meta.title),
         ("url", meta.url),

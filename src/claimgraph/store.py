@@ -538,6 +538,13 @@ class Store(EntityStore, ClaimStore, SearchStore, BrowseStore):
             row = self._execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone()
         return row is not None
 
+    def has_url(self, url: str) -> bool:
+        """Whether an article with this URL is stored (a feed ingest fetches only the
+        items it does not know)."""
+        with self._errors("cannot look up document"):
+            row = self._execute("SELECT 1 FROM documents WHERE url = ? LIMIT 1", (url,)).fetchone()
+        return row is not None
+
     def claim_document(self, doc_id: str, lease: IngestLease) -> str:
         """Claim a document for extraction by this ingest run: "claimed" (go ahead; also
         when it is already ours), "stored" (someone stored it meanwhile) or "busy"

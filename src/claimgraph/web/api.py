@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from claimgraph.browse import DocumentSummary
 from claimgraph.entities import EntityRow
 from claimgraph.errors import InputError, MalformedRecordError
+from claimgraph.model import Document
 from claimgraph.search import SEARCH_KINDS
 from claimgraph.store import Statement
 from claimgraph.urls import checked_url
@@ -287,7 +288,7 @@ def get_document(request: Request, doc_id: str) -> dict[str, Any]:
         401: {"model": ErrorOut, "description": "No or wrong token."},
         403: {"model": ErrorOut, "description": "Sent from another origin."},
         413: {"model": ErrorOut, "description": "The request body is too large."},
-        415: {"model": ErrorOut, "description": "Not JSON, plain text or HTML."},
+        415: {"model": ErrorOut, "description": "Not JSON, plain text, HTML or a form."},
     },
     openapi_extra={
         "requestBody": {
@@ -295,6 +296,20 @@ def get_document(request: Request, doc_id: str) -> dict[str, Any]:
                 "application/json": {"schema": {"$ref": "#/components/schemas/IngestIn"}},
                 "text/plain": {"schema": {"type": "string"}},
                 "text/html": {"schema": {"type": "string"}},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "url": {"type": "string"},
+                            "text": {"type": "string"},
+                            "file": {"type": "string", "format": "binary"},
+                            "title": {"type": "string"},
+                            "outlet": {"type": "string"},
+                            "published": {"type": "string"},
+                            "name": {"type": "string"},
+                        },
+                    }
+                },
             },
             "required": True,
         }
@@ -309,20 +324,28 @@ async def post_document(
     name: Text = None,
 ) -> Response:
     """JSON ``{"text", "title"?, "url"?, "outlet"?, "published"?}``, or the raw article
-    as ``text/plain`` or ``text/html`` with metadata in the query string. Needs the
-    server's token (``Authorization: Bearer TOKEN``); ``url`` must be http(s)."""
+    as ``text/plain`` or ``text/html`` with metadata in the query string, or a
+    ``multipart/form-data`` form (the /add page's) with one of ``url`` (fetched),
+    ``text`` or ``file``. Needs the server's token (``Authorization: Bearer TOKEN``);
+    ``url`` must be http(s)."""
     from starlette.concurrency import run_in_threadpool
 
     state = state_of(request)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type not in ("application/json", "text/plain", "text/html"):
+    if content_type not in ("application/json", "text/plain", "text/html", "multipart/form-data"):
         return JSONResponse(
             {
                 "detail": f"unsupported content type {content_type!r}: send application/json, "
-                "text/plain or text/html"
+                "text/plain, text/html or multipart/form-data"
             },
             status_code=415,
         )
+    if content_type == "multipart/form-data":
+        from claimgraph.web.add import document_from_form
+        from claimgraph.web.security import MAX_BODY_BYTES
+
+        doc = await document_from_form(request, MAX_BODY_BYTES)
+        return await run_in_threadpool(_ingest_document, state, doc)
     raw = await request.body()
     label = name or "api"
     if content_type == "application/json":
@@ -368,7 +391,6 @@ def _first_error(exc: ValueError) -> str:
 def _ingest(
     state: AppState, text: str, name: str | None, meta: dict[str, Any], is_html: bool
 ) -> Response:
-    from claimgraph.batch import ingest_documents
     from claimgraph.ingest import document_from_html, document_from_text
     from claimgraph.model import content_id
 
@@ -377,6 +399,12 @@ def _ingest(
         doc = document_from_html(text, label, **meta)
     else:
         doc = document_from_text(text, label, **meta)
+    return _ingest_document(state, doc)
+
+
+def _ingest_document(state: AppState, doc: Document) -> Response:
+    from claimgraph.batch import ingest_documents
+
     store = state.store()
     with state.ingest_lock:
         report = ingest_documents([doc], store, workers=1, extractor_factory=state.extractor)

@@ -207,7 +207,7 @@ def create_app(
     127.0.0.1 and ::1; ``"*"`` allows any). Request bodies over ``max_body`` bytes
     are refused with a 413.
     """
-    from claimgraph.web import api, pages
+    from claimgraph.web import add, api, pages
 
     token = new_token() if token is None else check_token(token)
     hosts = tuple(LOOPBACK_HOSTS if allowed_hosts is None else allowed_hosts)
@@ -246,6 +246,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(package_path("static"))), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(add.router)
     _install_error_handlers(app)
     return app
 
