@@ -19,10 +19,8 @@ pipeline, trafilatura via ingest) are imported inside the commands so that
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import functools
-import io
 import json
 import sys
 import time
@@ -574,35 +572,16 @@ def statements(
         for s in rows:
             out.write(_json_line(s.to_dict()))
     else:
-        _write_csv(rows)
+        _write_listing_csv("statements", rows)
 
 
-def _statement_columns() -> list[str]:
-    from claimgraph.store import Statement
+def _write_listing_csv(listing: str, rows: Iterable[Any]) -> None:
+    """A listing as flat CSV (claimgraph.exporters.tabular, shared with the web API)."""
+    from claimgraph.exporters.tabular import listing_csv
 
-    return [f.name for f in dataclasses.fields(Statement)]
-
-
-def _write_csv(rows: list[Statement]) -> None:
     out = _Out()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(_statement_columns())
-    for s in rows:
-        record = s.to_dict()
-        writer.writerow(_csv_value(v) for v in record.values())
-        if buffer.tell() > 1 << 16:
-            out.write(buffer.getvalue())
-            buffer.seek(0)
-            buffer.truncate()
-    out.write(buffer.getvalue())
-
-
-def _csv_value(value: Any) -> Any:
-    """Lists (content fragments) as JSON, so the cell can be parsed back."""
-    if isinstance(value, list | tuple | dict):
-        return json.dumps(value)
-    return "" if value is None else value
+    for chunk in listing_csv(listing, rows):
+        out.write(chunk)
 
 
 #: Below this width a table squeezes the content into a narrow column of fragments;
@@ -997,10 +976,11 @@ __all__ = ["Skipped", "extract_in_order", "main", "run"]
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "csv"]),
+    type=click.Choice(["text", "json", "jsonl", "csv"]),
     default="text",
     show_default=True,
-    help="text: a table; json: one array; csv: a header row then one row per actor.",
+    help="text: a table; json: one array; jsonl: one object per line; csv: a header row "
+    "then one row per actor.",
 )
 def actors_command(
     db: str,
@@ -1023,14 +1003,13 @@ def actors_command(
     if fmt == "json":
         _Out().write(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2) + "\n")
         return
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        fields = list(rows[0].to_dict()) if rows else ["id", "name", "type"]
-        writer.writerow(fields)
+    if fmt == "jsonl":
+        out = _Out()
         for r in rows:
-            writer.writerow(_csv_value(v) for v in r.to_dict().values())
-        _Out().write(buffer.getvalue())
+            out.write(_json_line(r.to_dict()))
+        return
+    if fmt == "csv":
+        _write_listing_csv("actors", rows)
         return
     console = _stdout_console()
     if console.width < TABLE_MIN_WIDTH:
@@ -1152,6 +1131,7 @@ def _register_claim_commands() -> None:
         cli_claims.contested_command,
         cli_claims.threads_command,
         cli_claims.timeline_command,
+        cli_claims.export_group,
     ):
         main.add_command(command)
 

@@ -1,4 +1,5 @@
-"""`claimgraph claims`, `contested`, `threads` and `timeline`: the cross-article view.
+"""`claimgraph claims`, `contested`, `threads`, `timeline` and `export`: the
+cross-article view and getting results out (claimgraph.exporters).
 
 Kept beside :mod:`claimgraph.cli` (which registers these commands) so that the
 per-article commands and the cross-article ones can each be read on one screen.
@@ -34,7 +35,9 @@ def _format_option(choices: list[str]) -> Callable[[_F], _F]:
         type=click.Choice(choices),
         default="text",
         show_default=True,
-        help="text for reading; json: one array; jsonl: one object per line.",
+        help="text for reading; json: one array; jsonl: one object per line; csv: flat "
+        "columns, one value per cell (docs/export.md)"
+        + ("; claimreview: schema.org ClaimReview JSON-LD." if "claimreview" in choices else "."),
     )
 
 
@@ -55,7 +58,7 @@ def _entity_id(store: Any, name: str | None) -> str | None:
 @click.option("--thread", metavar="ID", help="Only claims of this thread (see `threads`).")
 @click.option("--document", metavar="ID_OR_NAME", help="Only claims made in this document.")
 @_limit_option("items")
-@_format_option(["text", "json", "jsonl"])
+@_format_option(["text", "json", "jsonl", "csv"])
 def claims_command(
     db: str,
     by: str | None,
@@ -77,14 +80,14 @@ def claims_command(
             document=document,
             limit=limit,
         )
-    _emit([r.to_dict() for r in rows], fmt, _print_claims)
+    _emit([r.to_dict() for r in rows], fmt, _print_claims, "claims")
 
 
 @click.command(name="contested", short_help="Propositions that sources contradict each other on.")
 @_db_option
 @click.option("--about", metavar="TEXT", help="Only propositions whose text contains TEXT.")
 @_limit_option("items")
-@_format_option(["text", "json", "jsonl"])
+@_format_option(["text", "json", "jsonl", "csv", "claimreview"])
 def contested_command(db: str, about: str | None, limit: int | None, fmt: str) -> None:
     """Contested claims, most contested first: one voice affirms what another denies
     (or gives an incompatible time or quantity), with the voices on each side and
@@ -94,7 +97,10 @@ def contested_command(db: str, about: str | None, limit: int | None, fmt: str) -
 
     with open_store(db) as store:
         rows = store.contested(about=about, limit=limit)
-    _emit([r.to_dict() for r in rows], fmt, _print_contested)
+        if fmt == "claimreview":
+            _write_claim_reviews(store, rows, "json", {})
+            return
+    _emit([r.to_dict() for r in rows], fmt, _print_contested, "contested")
 
 
 @click.command(name="threads", short_help="Claim threads: one proposition across articles.")
@@ -104,7 +110,7 @@ def contested_command(db: str, about: str | None, limit: int | None, fmt: str) -
 )
 @click.option("--contested", "only_contested", is_flag=True, help="Only contested threads.")
 @_limit_option("items")
-@_format_option(["text", "json", "jsonl"])
+@_format_option(["text", "json", "jsonl", "csv"])
 def threads_command(
     db: str, actor: str | None, only_contested: bool, limit: int | None, fmt: str
 ) -> None:
@@ -117,14 +123,14 @@ def threads_command(
         rows = store.threads(
             actor=_entity_id(store, actor), contested=True if only_contested else None, limit=limit
         )
-    _emit([r.to_dict() for r in rows], fmt, _print_threads)
+    _emit([r.to_dict() for r in rows], fmt, _print_threads, "threads")
 
 
 @click.command(name="timeline", short_help="An actor's or a thread's events and claims in order.")
 @click.argument("subject", metavar="ACTOR|THREAD")
 @_db_option
 @_limit_option("items")
-@_format_option(["text", "json", "jsonl"])
+@_format_option(["text", "json", "jsonl", "csv"])
 @click.pass_context
 def timeline_command(
     ctx: click.Context, subject: str, db: str, limit: int | None, fmt: str
@@ -147,7 +153,7 @@ def timeline_command(
                 ctx.exit(1)
                 return
             items = store.timeline(actor=entity.id, limit=limit)
-    _emit([i.to_dict() for i in items], fmt, _print_timeline)
+    _emit([i.to_dict() for i in items], fmt, _print_timeline, "timeline")
 
 
 @eval_group.command(name="claims")
@@ -175,16 +181,195 @@ def eval_claims(gold: Path, base: Path | None, fmt: str) -> None:
         click.echo(report.format_table())
 
 
+# --------------------------------------------------------------------------- export
+
+
+@click.group(name="export", short_help="ClaimReview, GraphML/GEXF, datasette metadata.")
+def export_group() -> None:
+    """Write the store in formats other tools read: schema.org ClaimReview JSON-LD for
+    fact-checking tools, the actor network for graph tools, metadata for datasette.
+    Listings as CSV or JSON Lines are the listing commands' --format csv / jsonl."""
+
+
+def _check_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+    return value
+
+
+@export_group.command(name="claimreview")
+@_db_option
+@click.option("--about", metavar="TEXT", help="Only propositions whose text contains TEXT.")
+@_limit_option("contested propositions")
+@click.option(
+    "--author",
+    default="claimgraph",
+    show_default=True,
+    help="The reviewer: your organisation's (or your) name.",
+)
+@click.option(
+    "--author-type",
+    type=click.Choice(["Organization", "Person"]),
+    default="Organization",
+    show_default=True,
+)
+@click.option("--author-url", metavar="URL", help="The reviewer's web address.")
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="Where claimgraph serve runs (https://host): each review's url is its thread page.",
+)
+@click.option(
+    "--date", metavar="YYYY-MM-DD", callback=_check_date, help="datePublished (default: today)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "jsonl"]),
+    default="json",
+    show_default=True,
+    help="json: one array of ClaimReview objects; jsonl: one per line.",
+)
+def export_claimreview(
+    db: str,
+    about: str | None,
+    limit: int | None,
+    author: str,
+    author_type: str,
+    author_url: str | None,
+    base_url: str | None,
+    date: str | None,
+    fmt: str,
+) -> None:
+    """Contested claims as schema.org ClaimReview JSON-LD: one review per contested
+    proposition, side and voice, rated "Contested", naming the voices on the other
+    side (see docs/export.md for the mapping)."""
+    from claimgraph.store import open_store
+
+    options = {
+        "author": author,
+        "author_type": author_type,
+        "author_url": author_url,
+        "base_url": base_url,
+        "date": date,
+    }
+    with open_store(db) as store:
+        rows = store.contested(about=about, limit=limit)
+        _write_claim_reviews(store, rows, fmt, options)
+
+
+def _write_claim_reviews(store: Any, rows: list[Any], fmt: str, options: dict[str, Any]) -> None:
+    from claimgraph.exporters.claimreview import claim_reviews
+
+    wanted = {s.document for c in rows for s in c.statements}
+    documents = {d.id: d for d in store.documents() if d.id in wanted}
+    reviews = claim_reviews(rows, documents, **options)
+    out = _Out()
+    if fmt == "jsonl":
+        for r in reviews:
+            out.write(_json_line(r))
+    else:
+        out.write(json.dumps(reviews, ensure_ascii=False, indent=2) + "\n")
+
+
+@export_group.command(name="network")
+@_db_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["graphml", "gexf"]),
+    default="graphml",
+    show_default=True,
+    help="graphml (yEd, Cytoscape, networkx, igraph) or gexf (Gephi).",
+)
+@click.option("--actor", metavar="ACTOR", help="Only edges touching ACTOR (an id or name).")
+@click.option(
+    "--kind",
+    "kinds",
+    type=click.Choice(["acts", "speaks"]),
+    multiple=True,
+    help="acts (events) and/or speaks (statements naming the other); default both.",
+)
+@click.option(
+    "--max-nodes",
+    type=click.IntRange(min=2),
+    default=60,
+    show_default=True,
+    help="Keep the N busiest actors, as the web network page does.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Write to this file (default: stdout).",
+)
+def export_network(
+    db: str,
+    fmt: str,
+    actor: str | None,
+    kinds: tuple[str, ...],
+    max_nodes: int,
+    output: Path | None,
+) -> None:
+    """The actor network as GraphML or GEXF: the same nodes and edges as the web
+    interface's network page (/network, /api/network) with the same options."""
+    from claimgraph.exporters.network import FORMATS
+    from claimgraph.store import open_store
+
+    with open_store(db) as store:
+        net = store.network(
+            actor=_entity_id(store, actor),
+            kinds=tuple(sorted(set(kinds))) if kinds else ("acts", "speaks"),
+            max_nodes=max_nodes,
+        )
+    text = FORMATS[fmt](net)
+    if output is None:
+        _Out().write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@export_group.command(name="datasette-metadata")
+@_db_option
+def export_datasette_metadata(db: str) -> None:
+    """Metadata for datasette (descriptions of the readable views and tables, facets,
+    canned queries), filed under the database's name:
+
+        claimgraph export datasette-metadata --db demo.db > metadata.json
+        datasette demo.db -m metadata.json
+
+    The store's schema (and so the views) and its claim threads are brought up to
+    date first, so that the views show the whole ledger."""
+    from claimgraph.exporters.datasette import metadata
+    from claimgraph.store import open_store
+
+    with open_store(db) as store:
+        store.ensure_threads()
+    _Out().write(json.dumps(metadata(db), ensure_ascii=False, indent=2) + "\n")
+
+
 # --------------------------------------------------------------------------- output
 
 
-def _emit(rows: list[dict[str, Any]], fmt: str, text: Any) -> None:
+def _emit(rows: list[dict[str, Any]], fmt: str, text: Any, listing: str) -> None:
     out = _Out()
     if fmt == "json":
         out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     elif fmt == "jsonl":
         for r in rows:
             out.write(_json_line(r))
+    elif fmt == "csv":
+        from claimgraph.exporters.tabular import listing_csv
+
+        for chunk in listing_csv(listing, rows):
+            out.write(chunk)
     else:
         text(rows)
 

@@ -46,8 +46,6 @@ what spreadsheet programs expect).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, TextIO
 
@@ -104,27 +102,26 @@ def event_record(row: EventRow) -> dict[str, str]:
 
 def csv_chunks(rows: Iterable[EventRow], *, chunk_size: int = 1 << 16) -> Iterator[str]:
     """The CSV text in pieces of about ``chunk_size`` characters, header first, so a
-    large export streams to a pipe instead of being built in memory."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(event_record(row))
-        if buffer.tell() >= chunk_size:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    large export streams to a pipe instead of being built in memory. Written by the
+    CSV writer every listing shares (:mod:`claimgraph.exporters.tabular`), with cells
+    as GDELT-style data has them (no spreadsheet formula guard)."""
+    from claimgraph.exporters.tabular import csv_chunks as write
+
+    return write((event_record(r) for r in rows), COLUMNS, defuse=False, chunk_size=chunk_size)
 
 
 def write_events_csv(rows: Iterable[EventRow], out: TextIO) -> int:
     """Write the CSV to a text stream (open it with ``newline=""``); returns the row count."""
-    writer = csv.DictWriter(out, fieldnames=COLUMNS)
-    writer.writeheader()
     n = 0
-    for row in rows:
-        writer.writerow(event_record(row))
-        n += 1
+
+    def counted() -> Iterator[EventRow]:
+        nonlocal n
+        for row in rows:
+            n += 1
+            yield row
+
+    for chunk in csv_chunks(counted()):
+        out.write(chunk)
     return n
 
 

@@ -8,9 +8,6 @@ schema tests) can check answers against.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Sequence
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
@@ -21,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from claimgraph.browse import DocumentSummary
 from claimgraph.entities import EntityRow
 from claimgraph.errors import InputError, MalformedRecordError
+from claimgraph.exporters.tabular import listing_csv
 from claimgraph.model import Document
 from claimgraph.search import SEARCH_KINDS
 from claimgraph.store import Statement
@@ -48,8 +46,6 @@ DateParam = Annotated[
 ]
 Text = Annotated[str | None, Query(max_length=200)]
 CSV_MEDIA = {"text/csv": {"schema": {"type": "string"}}}
-#: A spreadsheet would run a cell starting with these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class Page(BaseModel, Generic[T]):
@@ -190,32 +186,14 @@ def _page(items: Sequence[Any], total: int, limit: int, offset: int) -> dict[str
     }
 
 
-def _csv_cell(value: Any) -> Any:
-    if isinstance(value, list | tuple | dict):
-        value = json.dumps(value, ensure_ascii=False)
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def csv_response(rows: Sequence[dict[str, Any]], filename: str) -> Response:
-    """Rows as CSV (nested values as JSON, formula-like cells defused)."""
-    buffer = io.StringIO()
-    columns: list[str] = []
-    for row in rows:
-        for key in row:
-            if key not in columns:
-                columns.append(key)
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_csv_cell(row.get(c)) for c in columns])
+def csv_response(records: Sequence[Any], listing: str) -> Response:
+    """Records as flat CSV, one value per cell (nested records spread over columns,
+    lists joined with "; ", formula-like cells defused): the writer the command line
+    uses too, claimgraph.exporters.tabular."""
     return Response(
-        buffer.getvalue(),
+        "".join(listing_csv(listing, records)),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{listing}.csv"'},
     )
 
 
@@ -224,7 +202,7 @@ def _list(
 ) -> dict[str, Any] | Response:
     page = _page(items, total, limit, offset)
     if fmt == "csv":
-        return csv_response(page["items"], name)
+        return csv_response(items, name)
     return page
 
 
