@@ -18,10 +18,46 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from claimgraph.filters import Filters, event_where, statement_where
 from claimgraph.model import Document, Section
 
 #: Characters of an article's start fetched to find its headline when it has no title.
 _HEAD_CHARS = 400
+
+#: Entity types that are always actors in the network; "unknown" never is.
+NETWORK_TYPES = frozenset(["state", "igo", "organisation", "person", "media"])
+#: A "group" is any plural noun phrase ("officials", but also "drones", "photographs"):
+#: only those whose head word names people or bodies of them are network nodes.
+GROUP_HEADS = frozenset(
+    """
+    officials diplomats sources people analysts experts residents witnesses critics
+    supporters protesters activists lawmakers officers soldiers voters members leaders
+    authorities investigators prosecutors police observers aides advisers advisors
+    insiders spokesmen spokespeople democrats republicans civilians troops forces
+    ministers governments partners allies personnel operators makers companies firms
+    manufacturers media rebels militants insurgents separatists fighters units
+    envoys negotiators politicians countries states nations agencies
+    ministries groups organisations organizations parties militias commanders
+    generals journalists reporters citizens refugees workers students volunteers
+    researchers scientists doctors families relatives victims survivors
+    """.split()
+)
+
+
+def is_network_actor(type_: str, name: str, country: str | None = None) -> bool:
+    """Whether an entity may be a node of the actor network: a state, organisation,
+    person, IGO or outlet, or a group of people ("Iranian officials", "Ukrainians");
+    never an unknown noun phrase or a group of things ("drones", "photographs")."""
+    if type_ in NETWORK_TYPES:
+        return True
+    if type_ != "group":
+        return False
+    words = name.lower().split()
+    if not words:
+        return False
+    # "Ukrainians", "Iranians": a people, named after its country
+    demonym = len(words) == 1 and country is not None and words[0].endswith(("ans", "ese"))
+    return demonym or words[-1] in GROUP_HEADS
 
 
 def _headline(text: str, sections: list[tuple[str, int, int]]) -> str | None:
@@ -475,12 +511,17 @@ class BrowseStore:
         speaker_entity: str | None = None,
         limit: int = 50,
         offset: int = 0,
+        filters: Filters | None = None,
     ) -> tuple[list[Any], int]:
         """A page of ``Store.statements`` rows (same filters, plus ``stance`` and the
         speaker's entity id) in the same order, and the total matching."""
         where, params = BrowseStore._statement_where(
             speaker, about, document, stance, speaker_entity
         )
+        more, more_params = statement_where(filters)
+        if more:
+            where = (where + " AND " if where else " WHERE ") + " AND ".join(more)
+            params = [*params, *more_params]
         joins = (
             "FROM attributions a JOIN documents d ON d.id = a.document_id "
             "LEFT JOIN actors sp ON sp.id = a.speaker_actor_id"
@@ -496,6 +537,24 @@ class BrowseStore:
                 ).fetchall()
             ]
         return (self.statements(ids=ids) if ids else []), total
+
+    def speaker_entities(self: Any, statement_ids: list[str]) -> dict[str, str]:
+        """The entity id of each listed statement's speaker, where the speaker is
+        resolved to one: what a page needs to link a speaker to its actor page."""
+        out: dict[str, str] = {}
+        ids = list(dict.fromkeys(statement_ids))
+        with self._errors("cannot query statements"):
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                marks = ", ".join("?" for _ in chunk)
+                for sid, eid in self._execute(
+                    "SELECT t.id, a.entity_id FROM attributions t "
+                    "JOIN actors a ON a.id = t.speaker_actor_id "
+                    f"WHERE t.id IN ({marks}) AND a.entity_id IS NOT NULL",
+                    chunk,
+                ).fetchall():
+                    out[str(sid)] = str(eid)
+        return out
 
     # -- events ---------------------------------------------------------------------
 
@@ -530,16 +589,26 @@ class BrowseStore:
         return (" WHERE " + " AND ".join(where)) if where else "", params
 
     def event_page(
-        self: Any, *, limit: int = 50, offset: int = 0, **filters: Any
+        self: Any,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        **filters: Any,
     ) -> tuple[list[Any], int]:
         """A page of ``Store.events`` rows (same filters: actor, target, type, since,
-        until, document, actor_entity, target_entity) in the same order, and the total.
+        until, document, actor_entity, target_entity, and ``filters``, a
+        ``claimgraph.filters.Filters``) in the same order, and the total.
 
         The page's ids are chosen first without building any row: ordering every
         event with its sentence window attached is what makes a plain
         ``events(limit=...)`` slow on a large store.
         """
+        shared: Filters | None = filters.pop("filters", None)  # claimgraph.filters
         where, params = BrowseStore._event_where(filters)
+        more, more_params = event_where(shared)
+        if more:
+            where = (where + " AND " if where else " WHERE ") + " AND ".join(more)
+            params = [*params, *more_params]
         joins = (
             "FROM events e JOIN documents d ON d.id = e.document_id "
             "LEFT JOIN actors ac ON ac.id = e.actor_id LEFT JOIN actors tg ON tg.id = e.target_id"
@@ -674,6 +743,18 @@ class BrowseStore:
                     query + " GROUP BY sp.entity_id, a.entity_id", params
                 ).fetchall():
                     edges[(str(s), str(t), "speaks")] = int(n)
+            # Only actors are nodes: an edge to "the decision" or "photographs" is dropped.
+            info: dict[str, Any] = {}
+            ids = sorted({k for s, t, _ in edges for k in (s, t)})
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                marks = ", ".join("?" for _ in chunk)
+                for r in self._execute(
+                    f"SELECT id, name, type, country FROM entities WHERE id IN ({marks})", chunk
+                ).fetchall():
+                    if is_network_actor(str(r[2]), str(r[1]), r[3]):
+                        info[str(r[0])] = r
+            edges = {k: n for k, n in edges.items() if k[0] in info and k[1] in info}
             weight: dict[str, int] = {}
             for (s, t, _), n in edges.items():
                 weight[s] = weight.get(s, 0) + n
@@ -683,18 +764,9 @@ class BrowseStore:
                 keep[-1] = actor
             kept = set(keep)
             nodes: list[NetworkNode] = []
-            if keep:
-                marks = ", ".join("?" for _ in keep)
-                info = {
-                    str(r[0]): r
-                    for r in self._execute(
-                        f"SELECT id, name, type, country FROM entities WHERE id IN ({marks})", keep
-                    ).fetchall()
-                }
-                for k in keep:
-                    if k in info:
-                        _, name, type_, country = info[k]
-                        nodes.append(NetworkNode(k, str(name), str(type_), country, weight[k]))
+            for k in keep:
+                _, name, type_, country = info[k]
+                nodes.append(NetworkNode(k, str(name), str(type_), country, weight[k]))
         known = {n.id for n in nodes}
         return Network(
             nodes,

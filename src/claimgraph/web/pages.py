@@ -13,10 +13,10 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from claimgraph.web.app import NotFoundError, state_of
+from claimgraph.web.app import NotFoundError, package_path, state_of
 from claimgraph.web.highlight import article_blocks, marked_sentence
 
 router = APIRouter(include_in_schema=False)
@@ -32,6 +32,23 @@ Text = Annotated[str | None, Query(max_length=200)]
 def actor_url(entity_id: str | None) -> str | None:
     """The actor page of an entity id (ids hold spaces and colons, so quote them)."""
     return None if not entity_id else "/actors/" + quote(entity_id, safe="")
+
+
+def speaker_urls(store: Any, statements: list[Any]) -> dict[str, str]:
+    """Statement id -> the actor page of its speaker, for statements whose speaker is
+    resolved to an entity (the others are shown unlinked)."""
+    found = store.speaker_entities([s.id for s in statements])
+    return {sid: url for sid, eid in found.items() if (url := actor_url(eid))}
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    """Browsers ask for it on every page; answering spares a 404 in every console."""
+    return FileResponse(
+        package_path("static") / "favicon.ico",
+        media_type="image/x-icon",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
 
 
 def _render(request: Request, template: str, **context: Any) -> Response:
@@ -239,6 +256,7 @@ def actor(request: Request, entity_id: str) -> Response:
         claims=claims,
         chart=chart,
         actor_url=actor_url,
+        speaker_url=speaker_urls(store, profile.said_about),
         network_api="/api/network?" + urlencode({"actor": entity_id}),
     )
 
@@ -269,6 +287,7 @@ def statements(
         about=about or "",
         stance=stance or "",
         paging=_pager(request, page, total),
+        speaker_url=speaker_urls(store, rows),
     )
 
 
@@ -397,6 +416,7 @@ def search(
     size = PAGE_SIZE if kind else 10
     groups: list[dict[str, Any]] = []
     method = note = None
+    speakers: dict[str, str] = {}
     if q.strip():
         kinds = [kind] if kind else ["actor", "document", "statement"]
         for k in kinds:
@@ -413,6 +433,8 @@ def search(
                     "more": "/search?" + urlencode({"q": q, "kind": k}),
                 }
             )
+            if k == "statement":
+                speakers = speaker_urls(store, result.items)
     total = groups[0]["total"] if kind and groups else 0
     return _render(
         request,
@@ -426,4 +448,5 @@ def search(
         note=note,
         paging=_pager(request, page, total) if kind else None,
         actor_url=actor_url,
+        speaker_url=speakers,
     )
