@@ -68,7 +68,7 @@ def dump(url: str) -> str:
                 str(r[0])
                 for r in store._execute(
                     "SELECT table_name FROM information_schema.tables "
-                    "WHERE table_schema = current_schema()"
+                    "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
                 ).fetchall()
             ]
         out: dict[str, Any] = {}
