@@ -174,6 +174,9 @@ def test_events_bad_date_is_a_usage_error(db: str) -> None:
 
 
 def test_events_on_a_database_without_events(tmp_path: Path) -> None:
+    from claimgraph.store import open_store
+
+    open_store(tmp_path / "empty.db").close()  # only ingest creates one from the CLI
     result = run("events", "--db", str(tmp_path / "empty.db"))
     assert result.exit_code == 0
     assert "no events match" in result.stdout

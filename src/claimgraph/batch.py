@@ -545,7 +545,10 @@ def _worker_main(conn: Connection, make: _ExtractorSpec, parent: int) -> None:
     except Exception as exc:
         conn.send(("fatal", (type(exc).__name__, str(exc))))
         return
-    conn.send(("ready", None))
+    try:
+        conn.send(("ready", None))
+    except (EOFError, OSError):  # the main process stopped (Ctrl-C) while we loaded
+        return
     while True:
         try:
             doc = conn.recv()

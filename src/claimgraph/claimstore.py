@@ -11,6 +11,7 @@ separate step. Building takes seconds for a thousand articles.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -18,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from claimgraph.errors import StoreError
+from claimgraph.filters import Filters, claim_where, contested_where
 from claimgraph.identity import TITLE_WORDS
 from claimgraph.model import Extraction
 from claimgraph.threads import (
@@ -568,37 +570,38 @@ class ClaimStore:
             ).fetchall()
         return {str(r[0]): str(r[1]) for r in rows}
 
-    def count_contested(self, *, about: str | None = None) -> int:
-        """How many items ``contested`` returns for the same filter."""
-        from claimgraph.store import _contains
-
+    def count_contested(self, *, about: str | None = None, filters: Filters | None = None) -> int:
+        """How many items ``contested`` returns for the same filters."""
         self.ensure_threads()
         query = "SELECT COUNT(*) FROM contests k JOIN threads t ON t.id = k.thread_id"
-        params: list[Any] = []
-        if about:
-            query += " WHERE LOWER(t.proposition) LIKE ? ESCAPE '\\'"
-            params.append(_contains(about))
+        where, params = _contested_filters(about, filters)
+        if where:
+            query += " WHERE " + " AND ".join(where)
         with self._errors("cannot count contested claims"):  # type: ignore[attr-defined]
             row = self._execute(query, params).fetchone()  # type: ignore[attr-defined]
         return int(row[0])
 
     def contested(
-        self, *, limit: int | None = None, offset: int = 0, about: str | None = None
+        self,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        about: str | None = None,
+        filters: Filters | None = None,
     ) -> list[Contested]:
         """Contested propositions, most contested first (see ``threads.score``), each with
         the voices on either side and the sentences that put them there. ``about`` keeps
-        propositions whose text contains it (case-insensitive)."""
-        from claimgraph.store import _contains
-
+        items whose proposition, a voice's name or a statement's text contains it
+        (case-insensitive), like ``filters.text``; ``filters``
+        (``claimgraph.filters.Filters``) adds speaker, type, document and dates."""
         self.ensure_threads()
         query = (
             "SELECT t.id, t.proposition, k.kind, k.score, k.sides, t.first_seen, t.last_seen "
             "FROM contests k JOIN threads t ON t.id = k.thread_id"
         )
-        params: list[Any] = []
-        if about:
-            query += " WHERE LOWER(t.proposition) LIKE ? ESCAPE '\\'"
-            params.append(_contains(about))
+        where, params = _contested_filters(about, filters)
+        if where:
+            query += " WHERE " + " AND ".join(where)
         query += (
             " ORDER BY k.score DESC, t.source_count DESC, (t.first_seen IS NULL), "
             "t.first_seen, k.id"
@@ -711,11 +714,15 @@ class ClaimStore:
         document: str | None = None,
         limit: int | None = None,
         offset: int = 0,
+        filters: Filters | None = None,
     ) -> list[ClaimStatement]:
         """Claims with their thread: ``by`` the voice, ``about`` an actor or target of the
-        proposition (entity id, or a case-insensitive substring of its name)."""
+        proposition (entity id, or a case-insensitive substring of its name);
+        ``filters`` (``claimgraph.filters.Filters``) adds stance, kind, dates and text."""
         self.ensure_threads()
         where, params = _claim_filters(by, about, thread, document)
+        more, more_params = claim_where(filters)
+        where, params = [*where, *more], [*params, *more_params]
         clause = " AND ".join(where) if where else "1 = 1"
         clause += f" ORDER BY {_STATEMENT_ORDER}"
         clause += _page(limit, offset, params)
@@ -729,11 +736,14 @@ class ClaimStore:
         about: str | None = None,
         thread: str | None = None,
         document: str | None = None,
+        filters: Filters | None = None,
     ) -> int:
         """How many rows ``claims`` returns for the same filters (a page needs the total;
         building every row to count it takes seconds on a thousand articles)."""
         self.ensure_threads()
         where, params = _claim_filters(by, about, thread, document)
+        more, more_params = claim_where(filters)
+        where, params = [*where, *more], [*params, *more_params]
         query = (
             "SELECT COUNT(*) FROM claims c JOIN documents d ON d.id = c.document_id "
             "LEFT JOIN actors va ON va.id = c.voice_actor_id "
@@ -958,6 +968,14 @@ def _claim_filters(
         where.append("(d.id = ? OR d.name = ?)")
         params.extend([document, document])
     return where, params
+
+
+def _contested_filters(about: str | None, filters: Filters | None) -> tuple[list[str], list[Any]]:
+    """WHERE terms of ``contested`` and ``count_contested``: ``about`` is
+    ``filters.text`` by its older name (a filter's value wins)."""
+    if about and not (filters and filters.text):
+        filters = dataclasses.replace(filters or Filters(), text=about)
+    return contested_where(filters)
 
 
 def _thread_filters(actor: str | None, contested: bool | None) -> tuple[list[str], list[Any]]:

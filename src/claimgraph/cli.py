@@ -33,6 +33,7 @@ import click
 
 from claimgraph import __version__
 from claimgraph.errors import ClaimgraphError, InputError, ModelNotFoundError
+from claimgraph.filters import Filters, click_options
 from claimgraph.model import Document
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
     from claimgraph.batch import BatchProgress
     from claimgraph.model import Extraction
-    from claimgraph.store import EventRow, Statement
+    from claimgraph.store import EventRow, Statement, Store
 
 #: Kept in step with ``claimgraph.pipeline.DEFAULT_MODEL`` (a test checks); not
 #: imported from there because that would load spaCy just to print ``--help``.
@@ -126,6 +127,16 @@ _db_option = click.option(
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
+
+def _open_existing(db: str) -> Store:
+    """The store of a command that only reads: a SQLite file that is not there is an
+    error naming it (a mistyped --db must not leave an empty database behind); only
+    `ingest` creates one."""
+    from claimgraph.store import open_store
+
+    return open_store(db, create=False)
+
+
 #: "--document ID_OR_NAME" as the listing commands take it.
 _document_option = click.option(
     "--document",
@@ -173,7 +184,11 @@ def _stdout_console() -> Console:
 
     # markup/emoji/highlight off: any str that slips through is printed as is, and
     # article text never gets rich's automatic colouring of numbers and URLs.
-    return Console(highlight=False, markup=False, emoji=False)
+    console = Console(highlight=False, markup=False, emoji=False)
+    # Into a pipe or a file, a line is a record: rich's hard wrap at 80 columns would
+    # break it mid-sentence for grep. Only a terminal gets lines wrapped to fit.
+    console.soft_wrap = not console.is_terminal
+    return console
 
 
 def _stderr_console() -> Console:
@@ -449,26 +464,31 @@ def ingest(
     from claimgraph.store import open_store
 
     ignored: list[tuple[str, str]] = []  # said after the progress display is gone
-    with open_store(db) as store, _IngestProgress() as progress:
-        report = ingest_paths(
-            list(paths),
-            store,
-            published=published,
-            workers=workers,
-            timeout=timeout or None,
-            model=model,
-            progress=progress,
-            extractor_factory=(
-                functools.partial(Extractor, model or DEFAULT_MODEL, actors_file=actors_file)
-                if actors_file
-                else None
-            ),
-            on_ignored=lambda name, reason: ignored.append((name, reason)),
-        )
-        where = store.url
-        started = time.perf_counter()
-        built = store.build_threads()
-        took = time.perf_counter() - started
+    progress = _IngestProgress()
+    try:
+        with open_store(db) as store, progress:
+            report = ingest_paths(
+                list(paths),
+                store,
+                published=published,
+                workers=workers,
+                timeout=timeout or None,
+                model=model,
+                progress=progress,
+                extractor_factory=(
+                    functools.partial(Extractor, model or DEFAULT_MODEL, actors_file=actors_file)
+                    if actors_file
+                    else None
+                ),
+                on_ignored=lambda name, reason: ignored.append((name, reason)),
+            )
+            where = store.url
+            started = time.perf_counter()
+            built = store.build_threads()
+            took = time.perf_counter() - started
+    except KeyboardInterrupt:
+        _report_interrupted(ctx, progress.last, db)
+        return
     click.echo(
         f"stored {report.stored}, already stored {report.duplicates}, "
         f"skipped {len(report.skipped)} (database: {where})"
@@ -486,9 +506,32 @@ def ingest(
         ctx.exit(1)
 
 
+#: Exit status of an ingest stopped by Ctrl-C (SIGINT), as a shell reports it.
+EXIT_INTERRUPTED = 130
+
+
+def _report_interrupted(ctx: click.Context, last: BatchProgress | None, db: str) -> None:
+    """Ctrl-C during ingest: what is stored stays stored (each document is its own
+    transaction), so say how far it got and that the same command resumes."""
+    from claimgraph.store import mask_url
+
+    counts = (last.stored, last.duplicates, last.skipped) if last else (0, 0, 0)
+    done = f" after {last.done} of {last.total} documents" if last and last.total else ""
+    click.echo(
+        f"interrupted{done}: stored {counts[0]}, already stored {counts[1]}, "
+        f"skipped {counts[2]} (database: {mask_url(db)})"
+    )
+    click.echo(
+        "Run the same command again to resume: documents already stored are not extracted again.",
+        err=True,
+    )
+    ctx.exit(EXIT_INTERRUPTED)
+
+
 class _IngestProgress:
     """A live bar when stderr is a terminal; otherwise a plain line now and then,
-    so logs of long batches are neither silent nor flooded."""
+    so logs of long batches are neither silent nor flooded. ``last`` holds the latest
+    counts (what an interrupted run reports)."""
 
     def __init__(self) -> None:
         from rich.progress import Progress
@@ -496,6 +539,7 @@ class _IngestProgress:
         self._live: Progress | None = None
         self._task: Any = None
         self._last_line = 0
+        self.last: BatchProgress | None = None
         if _stderr_is_terminal():
             from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
 
@@ -519,6 +563,7 @@ class _IngestProgress:
             self._live.stop()
 
     def __call__(self, p: BatchProgress) -> None:
+        self.last = p
         counts = f"stored {p.stored}, already stored {p.duplicates}, skipped {p.skipped}"
         if self._live is not None:
             if self._task is None:
@@ -534,9 +579,7 @@ _STATEMENT_FORMATS = ["text", "json", "jsonl", "csv"]
 
 @main.command()
 @_db_option
-@click.option("--speaker", metavar="NAME", help="Speaker's name contains NAME (any case).")
-@click.option("--about", metavar="TEXT", help="What was said contains TEXT (any case).")
-@_document_option
+@click_options("statements", aliases={"text": ("--about",)})
 @_limit_option("statements")
 @click.option(
     "--format",
@@ -547,22 +590,14 @@ _STATEMENT_FORMATS = ["text", "json", "jsonl", "csv"]
     help="text: a table for reading; json: one array; jsonl: one object per line; csv: a "
     "header row then one row per statement.",
 )
-def statements(
-    db: str,
-    speaker: str | None,
-    about: str | None,
-    document: str | None,
-    limit: int | None,
-    fmt: str,
-) -> None:
+def statements(db: str, filters: Filters, limit: int | None, fmt: str) -> None:
     """List stored statements: who said what, in which article, when.
 
     Ordered by publication date, then document, then position in the text.
+    --since/--until compare the article's publication date.
     """
-    from claimgraph.store import open_store
-
-    with open_store(db) as store:
-        rows = store.statements(speaker=speaker, about=about, document=document, limit=limit)
+    with _open_existing(db) as store:
+        rows = store.statements(filters=filters, limit=limit)
     if fmt == "text":
         _print_statement_table(rows)
     elif fmt == "json":
@@ -653,20 +688,6 @@ def _trim(text: str, limit: int) -> str:
 _EVENT_FORMATS = ["text", "json", "jsonl", "csv"]
 
 
-def _check_date_bound(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """Checked before the database is opened, so a typo is a usage error (status 2)
-    rather than an empty result that looks like "nothing happened"."""
-    if value is None:
-        return None
-    from claimgraph.store import date_bound
-
-    try:
-        date_bound(value, last=False)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-    return value
-
-
 @main.command(short_help="List stored events: who did what to whom, when.")
 @_db_option
 @click.option(
@@ -677,20 +698,7 @@ def _check_date_bound(ctx: click.Context, param: click.Parameter, value: str | N
     metavar="NAME",
     help="Target's name contains NAME (any case), or its country is NAME.",
 )
-@click.option("--type", "type_", metavar="TYPE", help="PLOVER event type, e.g. AID, SANCTION.")
-@click.option(
-    "--since",
-    metavar="DATE",
-    callback=_check_date_bound,
-    help="Events on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).",
-)
-@click.option(
-    "--until",
-    metavar="DATE",
-    callback=_check_date_bound,
-    help="Events on or before DATE (a month or year includes all of it).",
-)
-@_document_option
+@click_options("events")
 @_limit_option("events")
 @click.option(
     "--format",
@@ -705,10 +713,7 @@ def events(
     db: str,
     actor: str | None,
     target: str | None,
-    type_: str | None,
-    since: str | None,
-    until: str | None,
-    document: str | None,
+    filters: Filters,
     limit: int | None,
     fmt: str,
 ) -> None:
@@ -718,18 +723,8 @@ def events(
     publication date; --since/--until compare that date. Ordered by date, then
     document, then position in the text.
     """
-    from claimgraph.store import open_store
-
-    with open_store(db) as store:
-        rows = store.events(
-            actor=actor,
-            target=target,
-            type=type_,
-            since=since,
-            until=until,
-            document=document,
-            limit=limit,
-        )
+    with _open_existing(db) as store:
+        rows = store.events(actor=actor, target=target, filters=filters, limit=limit)
     out = _Out()
     if fmt == "text":
         _print_events(rows)
@@ -998,7 +993,7 @@ def actors_command(
     """
     from claimgraph.store import open_store
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         rows = store.entities(name=name, type=type_, country=country, limit=limit)
     if fmt == "json":
         _Out().write(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2) + "\n")
@@ -1077,7 +1072,7 @@ def actor_command(ctx: click.Context, name: str, db: str, limit: int, fmt: str) 
     said about them, and events where they act or are targeted."""
     from claimgraph.store import open_store
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         profile = store.entity_profile(name, limit=limit)
     if profile is None:
         click.echo(f"Error: no actor matches {name!r} (see `claimgraph actors`)", err=True)
@@ -1092,11 +1087,23 @@ def actor_command(ctx: click.Context, name: str, db: str, limit: int, fmt: str) 
     console = _stdout_console()
     head = ", ".join(x for x in (e.type, e.country, e.role, e.affiliation) if x)
     console.print(Text.assemble((e.name, "bold"), f" ({head})  id {e.id}"))
-    console.print(f"{e.statements} statements, {e.mentions} mentions in {e.documents} documents")
+    # the same count as "said" below: statements whose speaker is this actor
+    console.print(
+        f"{e.statements} statements made, {e.mentions} mentions in {e.documents} documents"
+    )
     if profile.aliases:
         console.print(Text("also called: " + ", ".join(profile.aliases)))
-    for title, rows in (("said", profile.said), ("said about them", profile.said_about)):
-        console.print(Text.assemble("\n", (title, "bold"), f" ({len(rows)})"))
+
+    def count(key: str, shown: int) -> str:
+        total = profile.totals.get(key, shown)
+        more = f"; the first {shown} shown, --limit N for more" if total > shown else ""
+        return f" ({total}{more})"
+
+    for key, title, rows in (
+        ("said", "said", profile.said),
+        ("said_about", "said about them", profile.said_about),
+    ):
+        console.print(Text.assemble("\n", (title, "bold"), count(key, len(rows))))
         for s in rows:
             who = s.speaker or s.source or "?"
             console.print(
@@ -1106,8 +1113,11 @@ def actor_command(ctx: click.Context, name: str, db: str, limit: int, fmt: str) 
                     f"  {_trim_text(s.content)}",
                 )
             )
-    for title, events in (("acts", profile.acts), ("targeted by", profile.targeted)):
-        console.print(Text.assemble("\n", (f"events: {title}", "bold"), f" ({len(events)})"))
+    for key, title, events in (
+        ("acts", "acts", profile.acts),
+        ("targeted", "targeted by", profile.targeted),
+    ):
+        console.print(Text.assemble("\n", (f"events: {title}", "bold"), count(key, len(events))))
         for ev in events:
             console.print(
                 Text(

@@ -24,6 +24,7 @@ from claimgraph.cli import (
     _trim,
     eval_group,
 )
+from claimgraph.filters import Filters, click_options
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -56,7 +57,7 @@ def _entity_id(store: Any, name: str | None) -> str | None:
     "--about", metavar="ACTOR", help="Claims whose proposition is about ACTOR (actor or target)."
 )
 @click.option("--thread", metavar="ID", help="Only claims of this thread (see `threads`).")
-@click.option("--document", metavar="ID_OR_NAME", help="Only claims made in this document.")
+@click_options("claims")
 @_limit_option("items")
 @_format_option(["text", "json", "jsonl", "csv"])
 def claims_command(
@@ -64,7 +65,7 @@ def claims_command(
     by: str | None,
     about: str | None,
     thread: str | None,
-    document: str | None,
+    filters: Filters,
     limit: int | None,
     fmt: str,
 ) -> None:
@@ -72,12 +73,12 @@ def claims_command(
     hedge, report) towards a proposition, with the sentence it comes from."""
     from claimgraph.store import open_store
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         rows = store.claims(
             by=_entity_id(store, by),
             about=_entity_id(store, about),
             thread=thread,
-            document=document,
+            filters=filters,
             limit=limit,
         )
     _emit([r.to_dict() for r in rows], fmt, _print_claims, "claims")
@@ -85,18 +86,18 @@ def claims_command(
 
 @click.command(name="contested", short_help="Propositions that sources contradict each other on.")
 @_db_option
-@click.option("--about", metavar="TEXT", help="Only propositions whose text contains TEXT.")
+@click_options("contested", aliases={"text": ("--about",)})
 @_limit_option("items")
 @_format_option(["text", "json", "jsonl", "csv", "claimreview"])
-def contested_command(db: str, about: str | None, limit: int | None, fmt: str) -> None:
+def contested_command(db: str, filters: Filters, limit: int | None, fmt: str) -> None:
     """Contested claims, most contested first: one voice affirms what another denies
     (or gives an incompatible time or quantity), with the voices on each side and
     the sentences that put them there. Ranked by how many independent voices stand
     on each side."""
     from claimgraph.store import open_store
 
-    with open_store(db) as store:
-        rows = store.contested(about=about, limit=limit)
+    with open_store(db, create=False) as store:
+        rows = store.contested(filters=filters, limit=limit)
         if fmt == "claimreview":
             _write_claim_reviews(store, rows, "json", {})
             return
@@ -119,7 +120,7 @@ def threads_command(
     independent sources carry it (republished copies of one story count once)."""
     from claimgraph.store import open_store
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         rows = store.threads(
             actor=_entity_id(store, actor), contested=True if only_contested else None, limit=limit
         )
@@ -139,7 +140,7 @@ def timeline_command(
     the event's own time where the text gives one, else the article's date."""
     from claimgraph.store import open_store
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         if store.thread(subject) is not None:
             items = store.timeline(thread=subject, limit=limit)
         else:
@@ -259,7 +260,7 @@ def export_claimreview(
         "base_url": base_url,
         "date": date,
     }
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         rows = store.contested(about=about, limit=limit)
         _write_claim_reviews(store, rows, fmt, options)
 
@@ -323,7 +324,7 @@ def export_network(
     from claimgraph.exporters.network import FORMATS
     from claimgraph.store import open_store
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         net = store.network(
             actor=_entity_id(store, actor),
             kinds=tuple(sorted(set(kinds))) if kinds else ("acts", "speaks"),
@@ -350,7 +351,7 @@ def export_datasette_metadata(db: str) -> None:
     from claimgraph.exporters.datasette import metadata
     from claimgraph.store import open_store
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         store.ensure_threads()
     _Out().write(json.dumps(metadata(db), ensure_ascii=False, indent=2) + "\n")
 

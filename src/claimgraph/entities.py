@@ -70,6 +70,9 @@ class EntityProfile:
     said_about: list[Any] = field(default_factory=list)  # others' statements naming it
     acts: list[Any] = field(default_factory=list)  # EventRows where it is the actor
     targeted: list[Any] = field(default_factory=list)  # EventRows where it is the target
+    #: How many there are of each list in all, the lists holding at most ``limit``:
+    #: said, said_about, acts, targeted (``entity.statements`` equals ``said``'s).
+    totals: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -293,9 +296,15 @@ class EntityStore:
         ]
         said = store.statements(ids=said_ids[:limit])
         about = store.statements(ids=about_ids[:limit])
-        acts = store.events(actor_entity=entity.id, limit=limit)
-        targeted = store.events(target_entity=entity.id, limit=limit)
-        return EntityProfile(entity, aliases, said, about, acts, targeted)
+        acts, n_acts = store.event_page(actor_entity=entity.id, limit=limit)
+        targeted, n_targeted = store.event_page(target_entity=entity.id, limit=limit)
+        totals = {
+            "said": len(said_ids),
+            "said_about": len(about_ids),
+            "acts": n_acts,
+            "targeted": n_targeted,
+        }
+        return EntityProfile(entity, aliases, said, about, acts, targeted, totals)
 
 
 def co_speakers_json(extraction: Extraction, gid: Any) -> dict[str, str | None]:

@@ -197,13 +197,15 @@ class SearchStore:
         kinds: Sequence[str] | None = None,
         limit: int = 50,
         offset: int = 0,
+        stance: str | None = None,
     ) -> SearchPage:
         """Articles, actors and statements matching every word of ``query``.
 
         ``kinds`` picks among ``SEARCH_KINDS`` (default: all). Hits are listed by kind
         (actors, then articles, then statements), best first within a kind; ``limit``
         and ``offset`` page through that list and ``counts`` gives each kind's total.
-        Raises ``ValueError`` for an unknown kind or a negative limit/offset.
+        ``stance`` ("deny", ...) keeps only statements of that stance (and so only
+        statements). Raises ``ValueError`` for an unknown kind or a negative limit/offset.
         """
         store: Any = self
         chosen = list(SEARCH_KINDS) if not kinds else list(dict.fromkeys(kinds))
@@ -213,6 +215,9 @@ class SearchStore:
         if limit < 0 or offset < 0:
             raise ValueError("limit and offset must not be negative")
         chosen = [k for k in SEARCH_KINDS if k in chosen]
+        if stance:
+            chosen = [k for k in chosen if k == "statement"]
+            stance = stance.strip().lower()
         words = query_words(query)
         with store._errors("cannot search"):
             method = SearchStore._prepare_search(store)
@@ -225,7 +230,7 @@ class SearchStore:
             if not words:
                 empty = dict.fromkeys(chosen, 0)
                 return SearchPage(query, [], 0, empty, limit, offset, method, note)
-            counts = {k: SearchStore._count(store, method, k, words) for k in chosen}
+            counts = {k: SearchStore._count(store, method, k, words, stance) for k in chosen}
             items: list[SearchHit] = []
             skip, room = offset, limit
             for kind in chosen:
@@ -235,7 +240,7 @@ class SearchStore:
                 if skip >= n:
                     skip -= n
                     continue
-                items.extend(SearchStore._hits(store, method, kind, words, room, skip))
+                items.extend(SearchStore._hits(store, method, kind, words, room, skip, stance))
                 room = limit - len(items)
                 skip = 0
         return SearchPage(query, items, sum(counts.values()), counts, limit, offset, method, note)
@@ -330,14 +335,17 @@ class SearchStore:
 
     # -- per kind -----------------------------------------------------------------
 
-    def _count(self: Any, method: str, kind: str, words: list[str]) -> int:
+    def _count(
+        self: Any, method: str, kind: str, words: list[str], stance: str | None = None
+    ) -> int:
+        extra, extra_params = SearchStore._stance_where(method, kind, stance)
         if kind == "actor":
             where, params = SearchStore._actor_where(words)
             row = self._execute(f"SELECT COUNT(*) FROM entities e WHERE {where}", params).fetchone()
         elif method == "fts5":
             row = self._execute(
-                "SELECT COUNT(*) FROM search_fts WHERE search_fts MATCH ? AND kind = ?",
-                (_fts_query(words), kind),
+                f"SELECT COUNT(*) FROM search_fts WHERE search_fts MATCH ? AND kind = ?{extra}",
+                (_fts_query(words), kind, *extra_params),
             ).fetchone()
         elif method == "postgresql":
             if kind == "document":
@@ -348,20 +356,38 @@ class SearchStore:
             else:
                 query = (
                     f"SELECT COUNT(*) FROM attributions a WHERE {_PG_STATEMENT_VECTOR} "
-                    "@@ plainto_tsquery('english', ?)"
+                    f"@@ plainto_tsquery('english', ?){extra}"
                 )
-            row = self._execute(query, (" ".join(words),)).fetchone()
+            row = self._execute(query, (" ".join(words), *extra_params)).fetchone()
         else:
             where, params = SearchStore._like_where(kind, words)
             table = "documents d" if kind == "document" else "attributions a"
-            row = self._execute(f"SELECT COUNT(*) FROM {table} WHERE {where}", params).fetchone()
+            row = self._execute(
+                f"SELECT COUNT(*) FROM {table} WHERE {where}{extra}", [*params, *extra_params]
+            ).fetchone()
         return int(row[0])
 
+    @staticmethod
+    def _stance_where(method: str, kind: str, stance: str | None) -> tuple[str, list[Any]]:
+        """The statement-stance condition of a search (``search(stance=...)``)."""
+        if not stance or kind != "statement":
+            return "", []
+        if method == "fts5":
+            return " AND ref IN (SELECT id FROM attributions WHERE stance = ?)", [stance]
+        return " AND a.stance = ?", [stance]
+
     def _hits(
-        self: Any, method: str, kind: str, words: list[str], limit: int, offset: int
+        self: Any,
+        method: str,
+        kind: str,
+        words: list[str],
+        limit: int,
+        offset: int,
+        stance: str | None = None,
     ) -> list[SearchHit]:
         if kind == "actor":
             return SearchStore._actor_hits(self, words, limit, offset)
+        extra, extra_params = SearchStore._stance_where(method, kind, stance)
         if method == "fts5":
             # Rank first, then make snippets for the page only: a snippet for every
             # match (before the sort) is what makes a broad query slow.
@@ -369,10 +395,10 @@ class SearchStore:
             rows = self._execute(
                 "SELECT ref, snippet(search_fts, 3, char(2), char(3), '…', 20), "
                 "bm25(search_fts) FROM search_fts WHERE search_fts MATCH ? AND rowid IN "
-                "(SELECT rowid FROM search_fts WHERE search_fts MATCH ? AND kind = ? "
+                f"(SELECT rowid FROM search_fts WHERE search_fts MATCH ? AND kind = ?{extra} "
                 "ORDER BY bm25(search_fts), ref LIMIT ? OFFSET ?) "
                 "ORDER BY bm25(search_fts), ref",
-                (match, match, kind, limit, offset),
+                (match, match, kind, *extra_params, limit, offset),
             ).fetchall()
             found = [(str(r[0]), *split_marked(str(r[1])), -float(r[2])) for r in rows]
         elif method == "postgresql":
@@ -386,8 +412,8 @@ class SearchStore:
                 f"SELECT {ref}, ts_headline('english', {text}, q, {_PG_HEADLINE_OPTIONS}), "
                 f"ts_rank({vector}, q) AS rank FROM {table}, "
                 "plainto_tsquery('english', ?) AS q "
-                f"WHERE {vector} @@ q ORDER BY rank DESC, {ref} LIMIT ? OFFSET ?",
-                (" ".join(words), limit, offset),
+                f"WHERE {vector} @@ q{extra} ORDER BY rank DESC, {ref} LIMIT ? OFFSET ?",
+                (" ".join(words), *extra_params, limit, offset),
             ).fetchall()
             found = [(str(r[0]), *split_marked(str(r[1])), float(r[2])) for r in rows]
         else:
@@ -396,9 +422,12 @@ class SearchStore:
                 query = f"SELECT d.id, d.text FROM documents d WHERE {where} ORDER BY d.id"
             else:
                 query = (
-                    f"SELECT a.id, a.content_text FROM attributions a WHERE {where} ORDER BY a.id"
+                    f"SELECT a.id, a.content_text FROM attributions a WHERE {where}{extra} "
+                    "ORDER BY a.id"
                 )
-            rows = self._execute(f"{query} LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()
+            rows = self._execute(
+                f"{query} LIMIT ? OFFSET ?", [*params, *extra_params, limit, offset]
+            ).fetchall()
             found = [(str(r[0]), *like_snippet(str(r[1]), words), 0.0) for r in rows]
         if kind == "document":
             return SearchStore._document_hits(self, found)

@@ -35,6 +35,7 @@ from claimgraph.browse import BrowseStore
 from claimgraph.claimstore import ClaimStore
 from claimgraph.entities import EntityStore, co_speakers_json
 from claimgraph.errors import StoreError
+from claimgraph.filters import Filters, event_where, statement_where
 from claimgraph.model import Document, Extraction
 from claimgraph.search import SearchStore
 from claimgraph.urls import safe_url
@@ -410,8 +411,13 @@ def _sqlite_path(url: str) -> str | None:
     return url
 
 
-def open_store(url: str | Path | None = None, *, schema: str | None = None) -> Store:
+def open_store(
+    url: str | Path | None = None, *, schema: str | None = None, create: bool = True
+) -> Store:
     """Open (creating and migrating as needed) the store a URL names.
+
+    With ``create=False`` a SQLite file that does not exist is a ``StoreError``
+    naming it, instead of a new empty database: what a command that only reads wants.
 
     ``None`` is ``claimgraph.db`` in the current directory; ``sqlite:///path.db``, a
     plain path or ``:memory:`` is SQLite; ``postgresql://`` / ``postgres://`` is
@@ -424,6 +430,10 @@ def open_store(url: str | Path | None = None, *, schema: str | None = None) -> S
     if path is not None:
         if schema is not None:
             raise StoreError("a schema can only be chosen for PostgreSQL stores")
+        if not create and path != ":memory:" and not Path(path).exists():
+            raise StoreError(
+                f"no database at {path}: `claimgraph ingest FILE... --db {path}` creates one"
+            )
         backend: _Backend = _connect_sqlite(path)
         shown = path
     elif target.startswith(("postgresql:", "postgres:", "postgresql+")):
@@ -785,16 +795,17 @@ class Store(EntityStore, ClaimStore, SearchStore, BrowseStore):
         document: str | None = None,
         limit: int | None = None,
         ids: Collection[str] | None = None,
+        filters: Filters | None = None,
     ) -> list[Statement]:
         """Who said what, filtered; ordered by publication date (undated last), then
         document, then position in the text.
 
         ``speaker`` and ``about`` are case-insensitive substrings of the speaker's actor
         name and of the content; ``document`` is a document id or the name it was
-        ingested under.
+        ingested under. ``filters`` (``claimgraph.filters.Filters``) adds stance, kind,
+        date range and the rest, as the CLI and the web API take them.
         """
-        where: list[str] = []
-        params: list[Any] = []
+        where, params = statement_where(filters)
         if speaker:
             where.append("LOWER(sp.name) LIKE ? ESCAPE '\\'")
             params.append(_contains(speaker))
@@ -843,6 +854,7 @@ class Store(EntityStore, ClaimStore, SearchStore, BrowseStore):
         actor_entity: str | None = None,
         target_entity: str | None = None,
         ids: Collection[str] | None = None,
+        filters: Filters | None = None,
     ) -> list[EventRow]:
         """Who did what to whom, filtered; ordered by when it happened (the event's time,
         else the article's date; undated last), then document and position.
@@ -854,9 +866,10 @@ class Store(EntityStore, ClaimStore, SearchStore, BrowseStore):
         PLOVER type (any case). ``actor_entity``/``target_entity`` are entity ids
         (``claimgraph actors``), matching the actor across articles; ``ids`` keeps
         only the events with those ids. Raises ``ValueError`` for a date it cannot read.
+        ``filters`` (``claimgraph.filters.Filters``) adds the voice's stance, kind and
+        name, and the sentence's text, as the CLI and the web API take them.
         """
-        where: list[str] = []
-        params: list[Any] = []
+        where, params = event_where(filters)
         for alias, entity in (("ac", actor_entity), ("tg", target_entity)):
             if entity:
                 where.append(f"{alias}.entity_id = ?")

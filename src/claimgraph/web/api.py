@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,6 +19,7 @@ from claimgraph.browse import DocumentSummary
 from claimgraph.entities import EntityRow
 from claimgraph.errors import InputError, MalformedRecordError
 from claimgraph.exporters.tabular import listing_csv
+from claimgraph.filters import Filters, query_dependency
 from claimgraph.model import Document
 from claimgraph.search import SEARCH_KINDS
 from claimgraph.store import Statement
@@ -460,10 +461,10 @@ def get_actor(
 )
 def list_statements(
     request: Request,
-    speaker: Annotated[str | None, Query(max_length=200, description="Name contains.")] = None,
-    about: Annotated[str | None, Query(max_length=200, description="Content contains.")] = None,
-    document: Annotated[str | None, Query(max_length=500, description="Id or name.")] = None,
-    stance: Annotated[str | None, Query(max_length=40, description="affirm, deny, ...")] = None,
+    filters: Annotated[Filters, Depends(query_dependency("statements"))],
+    about: Annotated[
+        str | None, Query(max_length=200, description="Content contains (the older name of text).")
+    ] = None,
     actor: Annotated[str | None, Query(max_length=300, description="Speaker entity id.")] = None,
     limit: Limit = DEFAULT_LIMIT,
     offset: Offset = 0,
@@ -471,11 +472,9 @@ def list_statements(
 ) -> Any:
     store = state_of(request).store()
     items, total = store.statement_page(
-        speaker=speaker,
         about=about,
-        document=document,
-        stance=stance,
         speaker_entity=actor,
+        filters=filters,
         limit=limit,
         offset=offset,
     )
@@ -490,30 +489,23 @@ def list_statements(
 )
 def list_events(
     request: Request,
-    type: Annotated[str | None, Query(max_length=40, description="PLOVER type.")] = None,
+    filters: Annotated[Filters, Depends(query_dependency("events"))],
     actor: Annotated[str | None, Query(max_length=200, description="Actor name or ISO3.")] = None,
     target: Annotated[str | None, Query(max_length=200, description="Target name/ISO3.")] = None,
     actor_entity: Annotated[str | None, Query(max_length=300)] = None,
     target_entity: Annotated[str | None, Query(max_length=300)] = None,
-    since: DateParam = None,
-    until: DateParam = None,
-    document: Annotated[str | None, Query(max_length=500)] = None,
     limit: Limit = DEFAULT_LIMIT,
     offset: Offset = 0,
     format: Format = "json",
 ) -> Any:
     store = state_of(request).store()
-    filters: dict[str, Any] = {
-        "type": type,
+    roles: dict[str, Any] = {
         "actor": actor,
         "target": target,
         "actor_entity": actor_entity,
         "target_entity": target_entity,
-        "since": since,
-        "until": until,
-        "document": document,
     }
-    items, total = store.event_page(**filters, limit=limit, offset=offset)
+    items, total = store.event_page(**roles, filters=filters, limit=limit, offset=offset)
     return _list(items, total, limit, offset, format, "events")
 
 
@@ -530,11 +522,21 @@ def search(
         list[Literal["actor", "document", "statement"]] | None,
         Query(description=f"Any of {', '.join(SEARCH_KINDS)} (default: all)."),
     ] = None,
+    stance: Annotated[
+        str | None,
+        Query(
+            max_length=40,
+            pattern=r"^[A-Za-z_-]{1,40}$",
+            description="Only statements of this stance (deny, affirm, ...).",
+        ),
+    ] = None,
     limit: Limit = DEFAULT_LIMIT,
     offset: Offset = 0,
     format: Format = "json",
 ) -> Any:
-    page = state_of(request).store().search(q, kinds=kind, limit=limit, offset=offset)
+    page = (
+        state_of(request).store().search(q, kinds=kind, limit=limit, offset=offset, stance=stance)
+    )
     if format == "csv":
         return csv_response([h.to_dict() for h in page.items], "search")
     return page.to_dict()
@@ -573,14 +575,17 @@ def network(
 )
 def list_contested(
     request: Request,
-    about: Annotated[str | None, Query(max_length=200)] = None,
+    filters: Annotated[Filters, Depends(query_dependency("contested"))],
+    about: Annotated[
+        str | None, Query(max_length=200, description="The older name of text.")
+    ] = None,
     limit: Limit = DEFAULT_LIMIT,
     offset: Offset = 0,
     format: Format = "json",
 ) -> Any:
     store = state_of(request).store()
-    items = store.contested(limit=limit, offset=offset, about=about)
-    total = store.count_contested(about=about)
+    items = store.contested(limit=limit, offset=offset, about=about, filters=filters)
+    total = store.count_contested(about=about, filters=filters)
     return _list(items, total, limit, offset, format, "contested")
 
 
@@ -627,18 +632,18 @@ def get_thread(request: Request, thread_id: str) -> dict[str, Any]:
 )
 def list_claims(
     request: Request,
+    filters: Annotated[Filters, Depends(query_dependency("claims"))],
     by: Annotated[str | None, Query(max_length=300, description="Entity id or name.")] = None,
     about: Annotated[str | None, Query(max_length=300, description="Entity id or name.")] = None,
     thread: Annotated[str | None, Query(max_length=300)] = None,
-    document: Annotated[str | None, Query(max_length=500)] = None,
     limit: Limit = DEFAULT_LIMIT,
     offset: Offset = 0,
     format: Format = "json",
 ) -> Any:
     store = state_of(request).store()
-    filters = {"by": by, "about": about, "thread": thread, "document": document}
-    items = store.claims(**filters, limit=limit, offset=offset)
-    total = store.count_claims(**filters)
+    chosen: dict[str, Any] = {"by": by, "about": about, "thread": thread, "filters": filters}
+    items = store.claims(**chosen, limit=limit, offset=offset)
+    total = store.count_claims(**chosen)
     return _list(items, total, limit, offset, format, "claims")
 
 

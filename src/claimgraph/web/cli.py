@@ -145,8 +145,11 @@ def serve(
     with --token or $CLAIMGRAPH_TOKEN, and are refused from other sites' pages."""
     import uvicorn
 
+    from claimgraph.store import open_store
     from claimgraph.web import create_app
 
+    # a mistyped --db must not serve (and leave behind) a new empty database
+    open_store(db, create=False).close()
     names, urls = served_hosts(host, port, allowed_hosts)
     try:
         app = create_app(db, model=model, token=token, allowed_hosts=names)

@@ -1,0 +1,455 @@
+"""The listing filters, defined once for the store, the command line and the web API.
+
+A :class:`Filters` record says which statements (events, claims, contested items) a
+listing keeps: the stance, the kind of quote, who spoke, the event type, the
+document, a date range and a piece of text. The store's listing queries take one
+(``Store.statements(filters=...)``, ``statement_page``, ``events``, ``event_page``,
+``claims``, ``count_claims``, ``contested``, ``count_contested``); the command line
+builds its options from :data:`FIELDS` with :func:`click_options`, and the web API
+its query parameters with :func:`query_dependency`. So ``--stance deny`` and
+``?stance=deny`` are the same filter by construction, on every listing that has it.
+
+The SQL for each listing lives here too (``*_where``), so that a filter means the
+same thing in the one-shot listing and in its paged form.
+
+``kind`` is the attribution's kind of quote, ``direct``, ``indirect`` or ``mixed``
+(the ledger records no speech/thought distinction).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, fields
+from typing import Annotated, Any, TypeVar
+
+#: The kinds of quote an attribution has (``Attribution.kind``).
+KINDS = ("direct", "indirect", "mixed")
+#: The listings that take filters.
+LISTINGS = ("statements", "events", "claims", "contested")
+_DATE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+_STANCE = r"^[A-Za-z_-]{1,40}$"
+
+
+@dataclass(frozen=True)
+class FilterField:
+    """One filter: its name (the attribute of :class:`Filters`, the CLI option
+    ``--name`` and the API parameter ``name``), how it is typed and explained, and
+    the listings it applies to."""
+
+    name: str
+    metavar: str
+    help: str
+    listings: tuple[str, ...]
+    pattern: str | None = None
+    max_length: int = 200
+    #: Listing-specific help, where the generic text would mislead.
+    help_for: tuple[tuple[str, str], ...] = ()
+
+    def help_text(self, listing: str) -> str:
+        return dict(self.help_for).get(listing, self.help)
+
+
+FIELDS: tuple[FilterField, ...] = (
+    FilterField(
+        "stance",
+        "STANCE",
+        "Only statements of this stance: affirm, deny, hedge, acknowledge, allege, ...",
+        ("statements", "events", "claims"),
+        pattern=_STANCE,
+        max_length=40,
+        help_for=(("events", "Only events reported in a statement of this stance (deny, ...)."),),
+    ),
+    FilterField(
+        "kind",
+        "KIND",
+        "Only statements quoted this way: direct, indirect or mixed.",
+        ("statements", "events", "claims"),
+        pattern=r"^(direct|indirect|mixed)$",
+        max_length=10,
+    ),
+    FilterField(
+        "speaker",
+        "NAME",
+        "Speaker's name contains NAME (any case).",
+        ("statements", "events", "claims", "contested"),
+        help_for=(
+            ("events", "The voice reporting the event: name contains NAME (any case)."),
+            ("contested", "A voice on either side: name contains NAME (any case)."),
+        ),
+    ),
+    FilterField(
+        "type",
+        "TYPE",
+        "PLOVER event type, e.g. AID, SANCTION.",
+        ("events", "claims", "contested"),
+        pattern=r"^[A-Za-z_]{1,40}$",
+        max_length=40,
+    ),
+    FilterField(
+        "document",
+        "ID_OR_NAME",
+        "Only this document (its id or the name it was ingested under).",
+        ("statements", "events", "claims", "contested"),
+        max_length=500,
+    ),
+    FilterField(
+        "since",
+        "DATE",
+        "Published on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).",
+        LISTINGS,
+        pattern=_DATE,
+        max_length=10,
+        help_for=(
+            ("events", "Events on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)."),
+            ("contested", "Last seen on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)."),
+        ),
+    ),
+    FilterField(
+        "until",
+        "DATE",
+        "Published on or before DATE (a month or year includes all of it).",
+        LISTINGS,
+        pattern=_DATE,
+        max_length=10,
+        help_for=(
+            ("events", "Events on or before DATE (a month or year includes all of it)."),
+            ("contested", "First seen on or before DATE (a month or year includes all of it)."),
+        ),
+    ),
+    FilterField(
+        "text",
+        "TEXT",
+        "What was said contains TEXT (any case).",
+        LISTINGS,
+        help_for=(
+            ("events", "The event's sentence contains TEXT (any case)."),
+            ("claims", "The proposition or its sentence contains TEXT (any case)."),
+            (
+                "contested",
+                "The proposition, a voice's name or a statement's text contains TEXT (any case).",
+            ),
+        ),
+    ),
+)
+
+
+def fields_for(listing: str) -> list[FilterField]:
+    if listing not in LISTINGS:
+        raise ValueError(f"unknown listing {listing!r}")
+    return [f for f in FIELDS if listing in f.listings]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a listing keeps; ``None`` (or empty) filters nothing.
+
+    Values are normalised on creation (stance and kind lower case, type upper case,
+    surrounding blanks dropped); a date that is not YYYY, YYYY-MM or YYYY-MM-DD, or
+    a kind other than direct/indirect/mixed, raises ``ValueError``.
+    """
+
+    stance: str | None = None
+    kind: str | None = None
+    speaker: str | None = None
+    type: str | None = None
+    document: str | None = None
+    since: str | None = None
+    until: str | None = None
+    text: str | None = None
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is not None:
+                value = str(value).strip() or None
+            if value is not None and f.name in ("stance", "kind"):
+                value = value.lower()
+            if value is not None and f.name == "type":
+                value = value.upper()
+            object.__setattr__(self, f.name, value)
+        if self.kind is not None and self.kind not in KINDS:
+            raise ValueError(f"unknown kind {self.kind!r}: use one of {', '.join(KINDS)}")
+        for bound in (self.since, self.until):
+            if bound is not None and not re.fullmatch(_DATE[1:-1], bound):
+                raise ValueError(f"not a date: {bound!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
+
+    def active(self) -> dict[str, str]:
+        """The filters set, by name."""
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+    def __bool__(self) -> bool:
+        return bool(self.active())
+
+    def check(self, listing: str) -> None:
+        """Raises ``ValueError`` when a filter is set that ``listing`` does not take."""
+        allowed = {f.name for f in fields_for(listing)}
+        extra = sorted(set(self.active()) - allowed)
+        if extra:
+            raise ValueError(f"{listing} cannot be filtered by {', '.join(extra)}")
+
+
+# --------------------------------------------------------------------------- SQL
+
+
+def _contains(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _bounds(f: Filters) -> tuple[str | None, str | None]:
+    from claimgraph.store import date_bound
+
+    return (
+        date_bound(f.since, last=False) if f.since else None,
+        date_bound(f.until, last=True) if f.until else None,
+    )
+
+
+_LIKE = "LIKE ? ESCAPE '\\'"
+
+
+def statement_where(f: Filters | None) -> tuple[list[str], list[Any]]:
+    """WHERE terms over ``attributions a JOIN documents d`` (statements)."""
+    where: list[str] = []
+    params: list[Any] = []
+    if not f:
+        return where, params
+    f.check("statements")
+    if f.stance:
+        where.append("a.stance = ?")
+        params.append(f.stance)
+    if f.kind:
+        where.append("a.kind = ?")
+        params.append(f.kind)
+    if f.speaker:
+        where.append(f"a.speaker_actor_id IN (SELECT id FROM actors WHERE LOWER(name) {_LIKE})")
+        params.append(_contains(f.speaker))
+    if f.document:
+        where.append("(d.id = ? OR d.name = ?)")
+        params.extend([f.document, f.document])
+    since, until = _bounds(f)
+    if since:
+        where.append("d.published >= ?")
+        params.append(since)
+    if until:
+        where.append("d.published <= ?")
+        params.append(until)
+    if f.text:
+        where.append(f"LOWER(a.content_text) {_LIKE}")
+        params.append(_contains(f.text))
+    return where, params
+
+
+def event_where(f: Filters | None) -> tuple[list[str], list[Any]]:
+    """WHERE terms over ``events e JOIN documents d`` (events). ``since``/``until``
+    compare the event's own time where it has one, else the article's date."""
+    where: list[str] = []
+    params: list[Any] = []
+    if not f:
+        return where, params
+    f.check("events")
+    voice: list[str] = []
+    if f.stance:
+        voice.append("v.stance = ?")
+        params.append(f.stance)
+    if f.kind:
+        voice.append("v.kind = ?")
+        params.append(f.kind)
+    if f.speaker:
+        voice.append(f"v.speaker_actor_id IN (SELECT id FROM actors WHERE LOWER(name) {_LIKE})")
+        params.append(_contains(f.speaker))
+    if voice:
+        where.append(
+            f"e.attribution_id IN (SELECT v.id FROM attributions v WHERE {' AND '.join(voice)})"
+        )
+    if f.type:
+        where.append("e.type = ?")
+        params.append(f.type)
+    if f.document:
+        where.append("(d.id = ? OR d.name = ?)")
+        params.extend([f.document, f.document])
+    since, until = _bounds(f)
+    if since:
+        where.append("COALESCE(e.time_end, d.published) >= ?")
+        params.append(since)
+    if until:
+        where.append("COALESCE(e.time_start, d.published) <= ?")
+        params.append(until)
+    if f.text:
+        where.append(
+            "LOWER(COALESCE(SUBSTR(d.text, e.sentence_start + 1, e.sentence_end - "
+            f"e.sentence_start), e.trigger_text)) {_LIKE}"
+        )
+        params.append(_contains(f.text))
+    return where, params
+
+
+def claim_where(f: Filters | None) -> tuple[list[str], list[Any]]:
+    """WHERE terms over ``claims c JOIN documents d LEFT JOIN actors va LEFT JOIN
+    entities ve`` (claims; ``va``/``ve`` the voice)."""
+    where: list[str] = []
+    params: list[Any] = []
+    if not f:
+        return where, params
+    f.check("claims")
+    if f.stance:
+        where.append("c.stance = ?")
+        params.append(f.stance)
+    if f.kind:
+        where.append("c.attribution_id IN (SELECT id FROM attributions WHERE kind = ?)")
+        params.append(f.kind)
+    if f.speaker:
+        where.append(f"LOWER(COALESCE(ve.name, va.name)) {_LIKE}")
+        params.append(_contains(f.speaker))
+    if f.type:
+        where.append("c.type = ?")
+        params.append(f.type)
+    if f.document:
+        where.append("(d.id = ? OR d.name = ?)")
+        params.extend([f.document, f.document])
+    since, until = _bounds(f)
+    if since:
+        where.append("d.published >= ?")
+        params.append(since)
+    if until:
+        where.append("d.published <= ?")
+        params.append(until)
+    if f.text:
+        where.append(
+            f"(LOWER(c.proposition_text) {_LIKE} OR LOWER(SUBSTR(d.text, c.sentence_start + 1, "
+            f"c.sentence_end - c.sentence_start)) {_LIKE})"
+        )
+        params.extend([_contains(f.text)] * 2)
+    return where, params
+
+
+def contested_where(f: Filters | None) -> tuple[list[str], list[Any]]:
+    """WHERE terms over ``contests k JOIN threads t`` (contested items). A voice,
+    document or text filter keeps an item when any statement in its thread matches;
+    text also matches the proposition."""
+    where: list[str] = []
+    params: list[Any] = []
+    if not f:
+        return where, params
+    f.check("contested")
+    in_thread = (
+        "EXISTS (SELECT 1 FROM thread_claims xc JOIN claims x ON x.id = xc.claim_id "
+        "JOIN documents xd ON xd.id = x.document_id "
+        "LEFT JOIN actors xa ON xa.id = x.voice_actor_id "
+        "LEFT JOIN entities xe ON xe.id = xa.entity_id "
+        "LEFT JOIN attributions xt ON xt.id = x.attribution_id "
+        "WHERE xc.thread_id = t.id AND {})"
+    )
+    voice = f"(LOWER(xe.name) {_LIKE} OR LOWER(xa.name) {_LIKE})"
+    if f.speaker:
+        where.append(in_thread.format(voice))
+        params.extend([_contains(f.speaker)] * 2)
+    if f.type:
+        where.append("t.type = ?")
+        params.append(f.type)
+    if f.document:
+        where.append(in_thread.format("(xd.id = ? OR xd.name = ?)"))
+        params.extend([f.document, f.document])
+    since, until = _bounds(f)
+    if since:
+        where.append("t.last_seen >= ?")
+        params.append(since)
+    if until:
+        where.append("t.first_seen <= ?")
+        params.append(until)
+    if f.text:
+        said = (
+            f"(LOWER(xt.content_text) {_LIKE} OR LOWER(SUBSTR(xd.text, x.sentence_start + 1, "
+            f"x.sentence_end - x.sentence_start)) {_LIKE} OR {voice})"
+        )
+        where.append(f"(LOWER(t.proposition) {_LIKE} OR {in_thread.format(said)})")
+        params.extend([_contains(f.text)] * 5)
+    return where, params
+
+
+# --------------------------------------------------------------------------- CLI, API
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def click_options(
+    listing: str, *, aliases: dict[str, tuple[str, ...]] | None = None
+) -> Callable[[_F], _F]:
+    """The listing's filter options (``--stance``, ``--kind``, ...), collected into
+    one ``filters: Filters`` argument of the command. ``aliases`` adds other option
+    names for a filter (``{"text": ("--about",)}``)."""
+    import click
+
+    def check(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            Filters(**{str(param.name).removeprefix("filter_"): value})
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+        return value
+
+    def decorate(command: _F) -> _F:
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            values = {f.name: kwargs.pop(f"filter_{f.name}", None) for f in fields_for(listing)}
+            return command(*args, filters=Filters(**values), **kwargs)
+
+        decorated: Any = wrapper
+        for f in reversed(fields_for(listing)):
+            names = (f"--{f.name}", *(aliases or {}).get(f.name, ()))
+            decorated = click.option(
+                *names,
+                f"filter_{f.name}",
+                metavar=f.metavar,
+                help=f.help_text(listing),
+                callback=check,
+                type=click.Choice(KINDS) if f.name == "kind" else None,
+            )(decorated)
+        return decorated  # type: ignore[no-any-return]
+
+    return decorate
+
+
+def query_dependency(listing: str) -> Callable[..., Filters]:
+    """A FastAPI dependency reading the listing's filters from query parameters of
+    the same names as the CLI options (``?stance=deny&since=2022-10``)."""
+    from fastapi import Query
+
+    params = [
+        inspect.Parameter(
+            f.name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[
+                str | None,
+                Query(max_length=f.max_length, pattern=f.pattern, description=f.help_text(listing)),
+            ],
+        )
+        for f in fields_for(listing)
+    ]
+
+    def dependency(**values: str | None) -> Filters:
+        return Filters(**values)
+
+    dependency.__signature__ = inspect.Signature(params, return_annotation=Filters)  # type: ignore[attr-defined]
+    return dependency
+
+
+__all__ = [
+    "FIELDS",
+    "KINDS",
+    "LISTINGS",
+    "FilterField",
+    "Filters",
+    "claim_where",
+    "click_options",
+    "contested_where",
+    "event_where",
+    "fields_for",
+    "query_dependency",
+    "statement_where",
+]
