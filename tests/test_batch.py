@@ -105,6 +105,31 @@ def role_extractor() -> RoleExtractor:
     return RoleExtractor()
 
 
+def _refuse_to_load() -> None:
+    raise ValueError("this result cannot be read back")
+
+
+class Unreadable:
+    """Pickles in the worker, but unpickling it in the ingest raises."""
+
+    def __reduce__(self) -> tuple[object, tuple[()]]:
+        return (_refuse_to_load, ())
+
+
+class UnreadableExtractor(TinyExtractor):
+    """Returns a result the ingest cannot unpickle for documents that say UNREADABLE."""
+
+    def extract(self, doc: Document) -> Extraction:
+        extraction = super().extract(doc)
+        if "UNREADABLE" in doc.text:
+            extraction.events.append({"odd": Unreadable()})
+        return extraction
+
+
+def unreadable_extractor() -> UnreadableExtractor:
+    return UnreadableExtractor()
+
+
 def missing_model() -> TinyExtractor:
     raise ModelNotFoundError("spaCy pipeline 'xx_nothing' is not installed")
 
@@ -158,6 +183,15 @@ def test_crashing_worker_skips_only_its_document(db: str) -> None:
     report = ingest_documents(docs, db, workers=2, extractor_factory=tiny_extractor)
     assert report.stored == 3
     assert dict(report.skipped)["crash.txt"] == "worker process crashed while extracting it"
+
+
+def test_a_result_that_cannot_be_read_back_skips_only_its_document(db: str) -> None:
+    docs = [*documents(), Document(name="odd.txt", text="Its result is UNREADABLE here.")]
+    report = ingest_documents(docs, db, workers=2, extractor_factory=unreadable_extractor)
+    assert report.stored == 3
+    assert dict(report.skipped)["odd.txt"] == (
+        "extraction failed: ValueError: this result cannot be read back"
+    )
 
 
 def test_missing_model_stops_the_batch(db: str) -> None:

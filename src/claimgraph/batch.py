@@ -368,6 +368,11 @@ class _Batch:
                 message = worker.conn.recv()
         except (EOFError, OSError):
             worker.process.join(1)
+        except Exception as exc:
+            # A result that would not unpickle here: recv read the whole message
+            # before unpickling it, so the pipe is still in step; only this
+            # document is lost, as when it would not pickle in the worker.
+            message = ("error", _reason(exc))
         if message is not None:
             status, payload = message
             if status == "ready":
