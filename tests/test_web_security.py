@@ -26,7 +26,7 @@ from claimgraph.model import Document, Extraction
 from claimgraph.store import open_store
 from claimgraph.urls import checked_url, safe_url
 from claimgraph.web import create_app
-from claimgraph.web.security import CONTENT_SECURITY_POLICY, host_of
+from claimgraph.web.security import CONTENT_SECURITY_POLICY, SecurityMiddleware, host_of
 from webserver import AUTH, TOKEN, live_server
 
 ARTICLE = (
@@ -399,6 +399,49 @@ def test_huge_content_length_is_413_before_reading(server: str) -> None:
         "Content-Length: 99999999\r\n\r\n",
     )
     assert answer.startswith(b"HTTP/1.1 413")
+
+
+def asgi_status(app: Any, method: str, headers: list[tuple[bytes, bytes]]) -> int:
+    """The status ``app`` answers a request with these raw headers, straight over
+    ASGI: what an HTTP parser in front of it might let through."""
+    import asyncio
+
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "method": method,
+        "scheme": "http",
+        "path": "/api/documents",
+        "raw_path": b"/api/documents",
+        "query_string": b"",
+        "headers": [(b"host", b"127.0.0.1"), *headers],
+    }
+    asyncio.run(SecurityMiddleware(app, token=TOKEN, max_body=1000)(scope, receive, send))
+    return int(sent[0]["status"])
+
+
+def test_odd_content_lengths_are_answered_not_raised() -> None:
+    async def ok(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    auth = [(b"authorization", f"Bearer {TOKEN}".encode())]
+    for length, status in (
+        (b"\xb2", 400),  # "²": a digit to str.isdigit, not to int()
+        (b"\xd9\xa3", 400),
+        (b"1" * 5000, 413),  # more digits than int() converts
+        (b"0" * 5000 + b"7", 200),
+        (b"1001", 413),
+        (b" 1000 ", 200),
+    ):
+        assert asgi_status(ok, "POST", [(b"content-length", length), *auth]) == status, length
 
 
 def test_chunked_body_is_cut_off_at_the_limit(anon: httpx.Client) -> None:

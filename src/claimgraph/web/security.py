@@ -109,6 +109,11 @@ def host_of(header: str) -> str:
     return normalise_host(value.rsplit(":", 1)[0] if value.count(":") == 1 else value)
 
 
+def _is_digits(text: str) -> bool:
+    """ASCII digits only (``str.isdigit`` also takes "²" and other scripts' digits)."""
+    return text.isascii() and text.isdigit()
+
+
 def _origin(url: str) -> tuple[str, str, int] | None:
     """(scheme, host, port) of an origin or URL; None for ``null`` or a non-URL."""
     try:
@@ -185,9 +190,12 @@ class SecurityMiddleware:
             return 400, "invalid Host header: this server does not answer to that name", {}
         length = headers.get("content-length")
         if length is not None:
-            if not length.strip().isdigit():
+            length = length.strip()
+            if not _is_digits(length):
                 return 400, "invalid Content-Length header", {}
-            if int(length) > self.max_body:
+            # (the digit count first: int() refuses strings of over 4,300 digits)
+            digits = length.lstrip("0")
+            if len(digits) > len(str(self.max_body)) or int(digits or "0") > self.max_body:
                 return 413, self._too_large(), {}
         if scope["method"] in SAFE_METHODS:
             return None
