@@ -97,10 +97,14 @@ NETWORK_STATE = """() => {
   const el = document.getElementById('network-chart');
   const chart = echarts.getInstanceByDom(el);
   const series = chart.getOption().series[0];
+  const ctx = document.createElement('canvas').getContext('2d');
+  ctx.font = '11px sans-serif';
   return {
     width: el.clientWidth, height: el.clientHeight,
     nodes: series.data.map(n => ({
       name: n.name, type: n.type, size: n.symbolSize,
+      label: (n.label && n.label.position) || 'right',
+      labelWidth: ctx.measureText(n.name).width,
       xy: chart.convertToPixel({seriesIndex: 0}, [n.x, n.y]) })) };
 }"""
 
@@ -120,7 +124,7 @@ def test_network_nodes_are_actors_only(desk: Watched, server: str) -> None:
 
 
 def test_network_fits_below_its_legend(desk: Watched, server: str) -> None:
-    """Every node lies wholly inside the canvas, below the legend's line."""
+    """Every node and its label lie wholly inside the canvas, below the legend's line."""
     desk.page.goto(server + "/network")
     desk.page.locator("#network-chart[data-ready] canvas").wait_for()
     state = desk.page.evaluate(NETWORK_STATE)
@@ -130,6 +134,11 @@ def test_network_fits_below_its_legend(desk: Watched, server: str) -> None:
         r = n["size"] / 2
         assert x - r >= 0 and x + r <= state["width"], n
         assert y - r >= legend_bottom and y + r <= state["height"], n
+        # the label, 5 px beside the symbol, on the side it is drawn
+        if n["label"] == "left":
+            assert x - r - 5 - n["labelWidth"] >= 0, n
+        else:
+            assert x + r + 5 + n["labelWidth"] <= state["width"], n
 
 
 # -- the icon ----------------------------------------------------------------------

@@ -75,7 +75,7 @@
       legend: [{ data: types, top: 6, left: "center" }],
       series: [{
         type: "graph", layout: "force", roam: true, draggable: true,
-        top: 60, bottom: 36, left: 36, right: 150,
+        top: 60, bottom: 36, left: 30, right: 30,
         categories: types.map(function (t) { return { name: t, itemStyle: { color: colours[t] } }; }),
         force: { repulsion: 220, edgeLength: [60, 180], gravity: 0.08, layoutAnimation: false },
         label: { show: true, position: "right", fontSize: 11 },
@@ -96,7 +96,12 @@
       return Object.assign({}, n, { x: xy[0], y: xy[1] });
     });
     if (placed.every(function (n) { return isFinite(n.x) && isFinite(n.y); })) {
-      chart.setOption({ series: [{ layout: "none", data: placed }] });
+      /* labels point inwards (right of a node in the left half, left of one in the
+         right half), so the box needs room for the symbols only, never a label */
+      var xs = placed.map(function (n) { return n.x; });
+      var mid = (Math.min.apply(null, xs) + Math.max.apply(null, xs)) / 2;
+      placed.forEach(function (n) { n.label = { position: n.x > mid ? "left" : "right" }; });
+      chart.setOption({ series: [{ layout: "none", left: 30, right: 30, data: placed }] });
     }
     chart.on("click", function (p) {
       if (p.dataType === "node") { window.location.href = "/actors/" + encodeURIComponent(p.data.id); }
