@@ -354,6 +354,12 @@ def test_allowed_hosts_are_configurable(examples_db: str) -> None:
     assert host_of("[::1]:80") == "::1" and host_of("Example.ORG.:8000") == "example.org"
 
 
+def test_a_host_header_with_more_than_a_port_is_no_allowed_name() -> None:
+    for header in ("[::1]evil.example", "[::1]:80x", "localhost:http", "[::1", "localhost:8²"):
+        assert host_of(header) == "", header
+    assert host_of("localhost:") == "localhost" and host_of("::1") == "::1"
+
+
 def test_tokens(examples_db: str) -> None:
     app = create_app(examples_db)
     assert len(app.state.token) >= 32 and app.state.token != create_app(examples_db).state.token

@@ -101,12 +101,22 @@ def normalise_host(name: str) -> str:
 
 
 def host_of(header: str) -> str:
-    """The host name of a ``Host`` header value (``example.org:8000``, ``[::1]:80``)."""
+    """The host name of a ``Host`` header value (``example.org:8000``, ``[::1]:80``);
+    "" (no allowed name) when what follows the name is not a port."""
     value = header.strip()
     if value.startswith("["):
         end = value.find("]")
-        return normalise_host(value[: end + 1]) if end > 0 else ""
-    return normalise_host(value.rsplit(":", 1)[0] if value.count(":") == 1 else value)
+        if end < 0:
+            return ""
+        name, rest = value[: end + 1], value[end + 1 :]
+    elif value.count(":") == 1:
+        name, port = value.split(":")
+        rest = ":" + port
+    else:
+        name, rest = value, ""
+    if rest and not (rest[0] == ":" and _is_digits(rest[1:] or "0")):
+        return ""
+    return normalise_host(name)
 
 
 def _is_digits(text: str) -> bool:
