@@ -365,6 +365,10 @@ def test_tokens(examples_db: str) -> None:
     assert len(app.state.token) >= 32 and app.state.token != create_app(examples_db).state.token
     with pytest.raises(ValueError, match="16 characters"):
         create_app(examples_db, token="short")
+    # a header carries bytes: a token clients would encode differently is refused
+    for token in ("é" * 16, "token-with-a-tab\there", "token\x00" * 3):
+        with pytest.raises(ValueError, match="printable ASCII"):
+            create_app(examples_db, token=token)
 
 
 # --------------------------------------------------------------------------- bodies

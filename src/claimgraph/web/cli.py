@@ -110,8 +110,8 @@ def served_hosts(host: str, port: int, extra: tuple[str, ...] = ()) -> tuple[lis
     envvar="CLAIMGRAPH_TOKEN",
     default=None,
     help="Secret that writes (POST /api/documents) must send as 'Authorization: Bearer "
-    "TOKEN', at least 16 characters (also $CLAIMGRAPH_TOKEN, which other users cannot "
-    "see in the process list). Default: a random one, printed at start.",
+    "TOKEN', at least 16 printable ASCII characters (also $CLAIMGRAPH_TOKEN, which other "
+    "users cannot see in the process list). Default: a random one, printed at start.",
 )
 @click.option(
     "--allowed-host",

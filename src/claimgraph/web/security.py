@@ -82,12 +82,20 @@ def new_token() -> str:
 
 
 def check_token(token: str) -> str:
-    """``token`` if it is long enough to be a secret; ``ValueError`` otherwise."""
+    """``token`` if it is long enough to be a secret and can travel in a header;
+    ``ValueError`` otherwise.
+
+    Only printable ASCII is accepted: a header carries bytes, and clients disagree on
+    how to send other characters (a browser's ``fetch`` sends "é" as Latin-1, curl as
+    the terminal's UTF-8), so such a token would match for some clients and not others.
+    """
     if len(token.strip()) < MIN_TOKEN_LENGTH or token != token.strip():
         raise ValueError(
             f"the write token must be at least {MIN_TOKEN_LENGTH} characters, without "
             "leading or trailing spaces"
         )
+    if not (token.isascii() and token.isprintable()):
+        raise ValueError("the write token must be printable ASCII characters")
     return token
 
 
