@@ -510,6 +510,17 @@ def test_serve_on_loopback_prints_the_token(
     assert seen["app"].state.allowed_hosts == ("localhost", "127.0.0.1", "::1")
 
 
+def test_serve_on_another_loopback_address_answers_to_it(
+    monkeypatch: pytest.MonkeyPatch, examples_db: str
+) -> None:
+    code, out, seen = run_serve(monkeypatch, examples_db, "--host", "127.0.0.2")
+    assert code == 0, out
+    assert "http://127.0.0.2:8000/" in out and "warning" not in out
+    assert seen["app"].state.allowed_hosts == ("localhost", "127.0.0.1", "::1", "127.0.0.2")
+    code, out, seen = run_serve(monkeypatch, examples_db, "--host", "[::1]")
+    assert seen["app"].state.allowed_hosts == ("localhost", "127.0.0.1", "::1")
+
+
 def test_serve_on_all_interfaces_names_them_and_warns(
     monkeypatch: pytest.MonkeyPatch, examples_db: str
 ) -> None:

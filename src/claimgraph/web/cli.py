@@ -59,14 +59,18 @@ def _url(host: str, port: int) -> str:
 def served_hosts(host: str, port: int, extra: tuple[str, ...] = ()) -> tuple[list[str], list[str]]:
     """(the Host names the server answers to, the URLs it is reachable at) for
     ``--host host`` and the ``--allowed-host`` names ``extra``."""
-    loopback = ["localhost", "127.0.0.1", "::1"]
+    from claimgraph.web.security import LOOPBACK_HOSTS, normalise_host
+
+    loopback = list(LOOPBACK_HOSTS)
     if host in ALL_INTERFACES:
         own = interface_addresses()
         urls = [_url("127.0.0.1", port)] + [_url(h, port) for h in own]
         names = loopback + own
     elif is_loopback(host):
-        names = loopback
-        urls = [_url(host.strip("[]"), port)]
+        # another loopback address (127.0.0.2) is the name its printed URL sends
+        bare = host.strip("[]")
+        names = loopback + ([bare] if normalise_host(bare) not in loopback else [])
+        urls = [_url(bare, port)]
     else:
         names = [host.strip("[]")]
         urls = [_url(host.strip("[]"), port)]
