@@ -4,8 +4,9 @@ network draws only actors and fits its box, every page has an icon and no reques
 fails, nothing is wider than a phone's screen, speakers link to their actor pages, and
 counts of one are singular.
 
-Select them with ``pytest -m browser``; they skip where ``/usr/bin/chromium`` is
-missing (``scripts/install-browser.sh`` installs it).
+The browser tests are marked ``browser`` (``pytest -m browser``) and skip where
+``/usr/bin/chromium`` is missing (``scripts/install-browser.sh`` installs it); the
+checks at the end need no browser.
 """
 
 from __future__ import annotations
@@ -15,19 +16,12 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote
 
+import httpx
 import pytest
 
+from claimgraph.browse import is_network_actor
 from claimgraph.web import create_app
 from webserver import CHROMIUM, TOKEN, live_server
-
-pytestmark = pytest.mark.browser
-
-if not CHROMIUM.exists():
-    pytest.skip(
-        f"{CHROMIUM} not found: run scripts/install-browser.sh (Debian chromium)",
-        allow_module_level=True,
-    )
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
 
 #: The entity types that may be nodes of the network.
 ACTOR_TYPES = {"state", "igo", "organisation", "person", "media", "group"}
@@ -44,6 +38,9 @@ def server(examples_db: str) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found: run scripts/install-browser.sh (Debian chromium)")
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
     with playwright_api.sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=str(CHROMIUM))
         yield chromium
@@ -109,6 +106,7 @@ NETWORK_STATE = """() => {
 }"""
 
 
+@pytest.mark.browser
 def test_network_nodes_are_actors_only(desk: Watched, server: str) -> None:
     api = desk.page.request.get(f"{server}/api/network").json()
     assert api["nodes"], "the examples have ties between actors"
@@ -123,6 +121,7 @@ def test_network_nodes_are_actors_only(desk: Watched, server: str) -> None:
     assert {n["type"] for n in drawn} <= ACTOR_TYPES
 
 
+@pytest.mark.browser
 def test_network_fits_below_its_legend(desk: Watched, server: str) -> None:
     """Every node and its label lie wholly inside the canvas, below the legend's line."""
     desk.page.goto(server + "/network")
@@ -144,6 +143,7 @@ def test_network_fits_below_its_legend(desk: Watched, server: str) -> None:
 # -- the icon ----------------------------------------------------------------------
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("path", ["/", "/statements", "/network", "/contested", "reader"])
 def test_pages_have_an_icon_and_no_failed_request(desk: Watched, server: str, path: str) -> None:
     if path == "reader":
@@ -164,6 +164,7 @@ def test_pages_have_an_icon_and_no_failed_request(desk: Watched, server: str, pa
 OVERFLOW = "() => document.documentElement.scrollWidth"
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize(
     "path",
     ["/statements", "/", "/documents", "/actors", "/events", "/contested", "/search?q=drones"],
@@ -174,6 +175,7 @@ def test_no_page_wider_than_a_phone(phone: Watched, server: str, path: str) -> N
     assert width <= PHONE["width"], f"{path} is {width} px wide on a {PHONE['width']} px screen"
 
 
+@pytest.mark.browser
 def test_statements_table_scrolls_in_its_own_box_on_a_phone(phone: Watched, server: str) -> None:
     phone.page.goto(server + "/statements")
     box = phone.page.locator(".table-scroll").first
@@ -186,6 +188,7 @@ def test_statements_table_scrolls_in_its_own_box_on_a_phone(phone: Watched, serv
 # -- speakers link to actor pages --------------------------------------------------
 
 
+@pytest.mark.browser
 def test_statement_speakers_link_to_their_actor_pages(desk: Watched, server: str) -> None:
     desk.page.goto(server + "/statements")
     rows = desk.page.locator("table.list-statements tbody tr")
@@ -201,6 +204,7 @@ def test_statement_speakers_link_to_their_actor_pages(desk: Watched, server: str
     assert desk.page.locator("h1").inner_text() == name
 
 
+@pytest.mark.browser
 def test_speakers_link_on_search_and_actor_pages(desk: Watched, server: str) -> None:
     desk.page.goto(server + "/search?q=drones&kind=statement")
     link = desk.page.locator(".results-statement .hit a.speaker").first
@@ -218,6 +222,7 @@ WRONG_PLURAL = re.compile(
 )
 
 
+@pytest.mark.browser
 def test_a_count_of_one_is_singular(desk: Watched, server: str) -> None:
     actors = desk.page.request.get(f"{server}/api/actors?limit=500").json()["items"]
     single = next(a for a in actors if a["documents"] == 1)
@@ -231,3 +236,45 @@ def test_a_count_of_one_is_singular(desk: Watched, server: str) -> None:
         desk.page.goto(server + path)
         text = desk.page.locator("main").inner_text()
         assert not WRONG_PLURAL.search(text), (path, WRONG_PLURAL.search(text))
+
+
+# -- without a browser ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("type_", "name", "country", "actor"),
+    [
+        ("state", "Iran", "IRN", True),
+        ("person", "Nasser Kanaani", "IRN", True),
+        ("media", "Reuters", None, True),
+        ("igo", "European Union", None, True),
+        ("organisation", "U.S. State Department", "USA", True),
+        ("group", "Iranian officials", "IRN", True),
+        ("group", "Russian troops", "RUS", True),
+        ("group", "Ukrainians", "UKR", True),
+        ("group", "photographs", None, False),
+        ("group", "questions", None, False),
+        ("group", "explosive drones", None, False),
+        ("group", "Iranian drones", "IRN", False),
+        ("unknown", "drone", None, False),
+        ("unknown", "decision", None, False),
+        ("group", "", None, False),
+    ],
+)
+def test_which_entities_are_network_nodes(
+    type_: str, name: str, country: str | None, actor: bool
+) -> None:
+    assert is_network_actor(type_, name, country) is actor
+
+
+def test_network_api_and_icon_without_a_browser(server: str) -> None:
+    with httpx.Client(base_url=server, timeout=60) as client:
+        nodes = client.get("/api/network").json()["nodes"]
+        assert nodes and {n["type"] for n in nodes} <= ACTOR_TYPES
+        assert not {n["name"].lower() for n in nodes} & NOT_ACTORS
+        icon = client.get("/favicon.ico")
+        assert icon.status_code == 200 and icon.headers["content-type"] == "image/x-icon"
+        assert icon.content[:4] == b"\x00\x00\x01\x00"
+        home = client.get("/").text
+        assert '<link rel="icon" href="/favicon.ico"' in home
+        assert not WRONG_PLURAL.search(home)
