@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from claimgraph.batch import IngestReport, ingest_documents
+from claimgraph.batch import BatchProgress, IngestReport, ingest_documents
 from claimgraph.model import Actor, Attribution, Document, Extraction, Section, TextSpan
 from claimgraph.store import open_store
 
@@ -128,18 +128,23 @@ def test_a_live_ingests_claim_is_waited_for(store_url: str) -> None:
 
     docs = corpus(4)
     other = IngestLease.new()
+    released: list[int] = []
     with open_store(store_url) as store:
         assert store.claim_document(docs[0].id, other) == "claimed"
 
-        def give_up() -> None:
-            time.sleep(0.8)
-            with open_store(store_url) as s:
-                s.release_document(docs[0].id, other)
+        def give_up(progress: BatchProgress) -> None:
+            # the other ingest gives up only once this one has stored all the rest,
+            # so this one must have passed over the claimed document (not a race
+            # against a timer)
+            if progress.done == len(docs) - 1 and not released:
+                with open_store(store_url) as s:
+                    s.release_document(docs[0].id, other)
+                released.append(progress.stored)
 
-        releaser = threading.Thread(target=give_up)
-        releaser.start()
-        report = ingest_documents(docs, store, workers=1, extractor_factory=counting_extractor)
-        releaser.join()
+        report = ingest_documents(
+            docs, store, workers=1, extractor_factory=counting_extractor, progress=give_up
+        )
+        assert released == [len(docs) - 1]
         assert report.stored == len(docs)
         assert report.documents[-1] == docs[0].id  # deferred to the end
         assert store.count_documents() == len(docs)
