@@ -49,7 +49,7 @@ _MIGRATION_FILE = re.compile(r"^(\d+)_([A-Za-z0-9_]+)\.sql$")
 _PG_MIGRATION_LOCK = 0x636C6D67
 
 
-#: How long a claim on a document lasts without renewal (``IngestLease.renew``).
+#: How long a claim on a document lasts without renewal (``Store.renew_leases``).
 LEASE_SECONDS = 300
 
 
