@@ -147,6 +147,17 @@ def test_guarded_tokenizer_keeps_the_text_exactly(nlp: Language) -> None:
         assert all(t.text.isspace() or len(t.text) < pipeline.NONSPACE_RUN for t in doc)
 
 
+def test_guarded_tokenizer_can_be_copied_and_pickled(nlp: Language) -> None:
+    import pickle
+
+    text = "Talks failed, officials said. " + "=" * 200
+    tokenizer = nlp.tokenizer
+    assert isinstance(tokenizer, GuardedTokenizer)
+    for twin in (copy.copy(tokenizer), pickle.loads(pickle.dumps(tokenizer))):
+        assert isinstance(twin, GuardedTokenizer)
+        assert [t.text for t in twin(text)] == [t.text for t in tokenizer(text)]
+
+
 def test_guarded_tokenizer_leaves_ordinary_text_to_spacy(nlp: Language) -> None:
     guard = nlp.tokenizer
     assert isinstance(guard, GuardedTokenizer)

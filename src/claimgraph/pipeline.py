@@ -128,7 +128,11 @@ class GuardedTokenizer:
         return doc
 
     def __getattr__(self, name: str) -> Any:
-        # the wrapped tokenizer's own API (vocab, rules, to_bytes, ...)
+        # the wrapped tokenizer's own API (vocab, rules, to_bytes, ...); while copy or
+        # pickle rebuilds this object ``tokenizer`` is not set yet, and looking it up
+        # here would recurse without end
+        if name == "tokenizer":
+            raise AttributeError(name)
         return getattr(self.tokenizer, name)
 
 
