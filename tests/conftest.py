@@ -22,6 +22,7 @@ def shared_dir() -> Path:
 import os  # noqa: E402
 import uuid  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
+from typing import Any  # noqa: E402
 from urllib.parse import urlsplit, urlunsplit  # noqa: E402
 
 PG_TEST_URL = os.environ.get("CLAIMGRAPH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
@@ -88,3 +89,20 @@ def examples_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     report = ingest_paths(Path(__file__).resolve().parents[1] / "examples", url, workers=1)
     assert report.stored > 0 and not report.skipped, report.skipped
     return url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium (``/usr/bin/chromium``) driven by Playwright, one per test module;
+    Playwright never downloads a browser of its own. Skips where either is missing."""
+    from webserver import CHROMIUM
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found: run scripts/install-browser.sh (Debian chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
+    with sync_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM))
+        try:
+            yield chromium
+        finally:
+            chromium.close()

@@ -37,14 +37,6 @@ def server(examples_db: str) -> Iterator[str]:
         yield base
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM))
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def page(browser: object, server: str) -> Iterator[object]:
     """A fresh page that fails the test on a JavaScript error or on any request that

@@ -21,7 +21,7 @@ import pytest
 
 from claimgraph.browse import is_network_actor
 from claimgraph.web import create_app
-from webserver import CHROMIUM, TOKEN, live_server
+from webserver import TOKEN, live_server
 
 #: The entity types that may be nodes of the network.
 ACTOR_TYPES = {"state", "igo", "organisation", "person", "media", "group"}
@@ -34,17 +34,6 @@ PHONE = {"width": 390, "height": 844}
 def server(examples_db: str) -> Iterator[str]:
     with live_server(create_app(examples_db, token=TOKEN)) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: run scripts/install-browser.sh (Debian chromium)")
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
-    with playwright_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM))
-        yield chromium
-        chromium.close()
 
 
 class Watched:
