@@ -264,6 +264,23 @@ def test_ingest_reads_stdin_html_too(tmp_path: Path) -> None:
     assert (doc.name, doc.title, doc.published) == ("<stdin>", "Bridge plan approved", "2022-11-05")
 
 
+def test_ingest_reads_plain_text_from_stdin_with_title_and_date(tmp_path: Path) -> None:
+    """``cat a.txt | claimgraph ingest - --published DATE``: the headline line is the title."""
+    db = f"sqlite:///{tmp_path / 'stdin.db'}"
+    args = ["ingest", "-", "--db", db, "--workers", "1", "--timeout", "0"]
+    result = CliRunner().invoke(
+        main, [*args, "--published", "2022-11-07"], input=ARTICLE, catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    with open_store(db) as store:
+        [doc] = store.documents()
+    assert (doc.name, doc.title, doc.published) == (
+        "<stdin>",
+        "Council approves bridge plan",
+        "2022-11-07",
+    )
+
+
 def test_empty_stdin_is_a_skip() -> None:
     result = CliRunner().invoke(main, ["extract", "-"], input="")
     assert result.exit_code == 1
