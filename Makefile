@@ -22,7 +22,7 @@ PORT ?= 8000
 PY_OK := import sys; raise SystemExit(0 if sys.version_info >= (3, 11) else 1)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install demo serve test lint bench bench-api eval lock clean distclean
+.PHONY: help venv install demo serve test lint bench bench-api eval train lock clean distclean
 
 help:
 	@echo "make demo       set up .venv (if needed), ingest the examples/ articles into $(DEMO_DB), show statements and contested claims"
@@ -33,6 +33,7 @@ help:
 	@echo "                (add BENCH_ARGS='--write docs/benchmarks.md' to record the results)"
 	@echo "make bench-api  REST API latency on a store of >= 1,000 articles (benchmarks/bench_api.py)"
 	@echo "make eval       claimgraph eval polnear $(SHARED)/eval/polnear/dev"
+	@echo "make train      relearn the attribution confidence model from $(SHARED)/eval/polnear/train"
 	@echo "make lock       regenerate requirements.lock from the current .venv"
 	@echo "make clean      remove demo db, caches and build output (keeps .venv)"
 	@echo "make distclean  clean + remove .venv"
@@ -90,6 +91,9 @@ bench-api: $(STAMP)
 
 eval: $(STAMP)
 	"$(BIN)/claimgraph" eval polnear "$(SHARED)/eval/polnear/dev"
+
+train: $(STAMP)
+	"$(BIN)/claimgraph" train confidence --polnear "$(SHARED)/eval/polnear/train"
 
 # Regenerate the pins after changing dependencies in pyproject.toml (claimgraph itself excluded).
 lock: $(STAMP)

@@ -61,6 +61,10 @@ class AttributionSpan:
     kind: str = "indirect"
     stance: str = "affirm"
     cue_lemma: str = ""
+    #: ``speech`` or ``thought``, from the cue (``Cue.mode``).
+    mode: str = "speech"
+    #: Whether the cue is negated ("did not say").
+    negated: bool = False
     #: Token index of the source's head, for speaker resolution.
     source_head: int | None = None
     channel_head: int | None = None
@@ -314,6 +318,7 @@ class AttributionFinder:
             content=content,
             cue_lemma=cue.lemma,
             stance=cue.stance,
+            mode=cue.mode,
         )
         if relay:
             quoted, _saying = relay
@@ -335,6 +340,7 @@ class AttributionFinder:
                 att.source = _trim_source(text, *_subtree_span(tok.head))
                 att.source_head = tok.head.i
         negated = _negated(tok)
+        att.negated = negated
         if negated:
             # "did not deny", "has not said whether", "never confirmed": no commitment
             att.stance = "hedge"

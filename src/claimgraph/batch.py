@@ -107,6 +107,7 @@ def ingest_paths(
     extractor_factory: ExtractorFactory | None = None,
     timeout: float | None = None,
     on_ignored: Callable[[str, str], None] | None = None,
+    min_confidence: float = 0.0,
 ) -> IngestReport:
     """Read files/folders/URLs with ``claimgraph.ingest.read_documents`` and ingest them.
 
@@ -116,6 +117,8 @@ def ingest_paths(
     Raises ``ValueError`` before reading anything if ``published`` is not a date.
     Feed items whose link the store already holds are not fetched again;
     ``on_ignored(name, reason)`` hears of them and of folder files that are not articles.
+    ``min_confidence`` > 0 stores only the attributions at least that confident
+    (``claimgraph.confidence.keep_confident``); 0, the default, stores them all.
     """
     # Imported here, not at the top: worker processes import this module and have no
     # use for the HTML extraction libraries the reader pulls in.
@@ -134,6 +137,7 @@ def ingest_paths(
                 extractor_factory=extractor_factory,
                 timeout=timeout,
                 on_ignored=on_ignored,
+                min_confidence=min_confidence,
             )
     items = read_documents(
         [paths] if isinstance(paths, str | Path) else paths,
@@ -149,6 +153,7 @@ def ingest_paths(
         progress=progress,
         extractor_factory=extractor_factory,
         timeout=timeout,
+        min_confidence=min_confidence,
     )
 
 
@@ -161,6 +166,7 @@ def ingest_documents(
     progress: Callable[[BatchProgress], None] | None = None,
     extractor_factory: ExtractorFactory | None = None,
     timeout: float | None = None,
+    min_confidence: float = 0.0,
 ) -> IngestReport:
     """Extract and store already-read documents; ``InputError`` items become skipped entries.
 
@@ -172,20 +178,27 @@ def ingest_documents(
     takes longer is skipped and its worker process replaced. A limit needs a process
     to stop, so with a ``timeout`` even one worker extracts in a worker process; with
     ``workers=1`` and no ``timeout`` extraction runs in this process. Raises
-    ``ValueError`` if ``timeout`` is not positive.
+    ``ValueError`` if ``timeout`` is not positive. ``min_confidence`` > 0 stores only
+    the attributions at least that confident (0, the default: all of them).
     """
     if timeout is not None and not timeout > 0:
         raise ValueError(f"timeout must be a positive number of seconds, got {timeout}")
     make = _ExtractorSpec(model, extractor_factory)
     if isinstance(store, Store):
-        return _Batch(store, progress).run(items, workers, make, timeout)
+        return _Batch(store, progress, min_confidence).run(items, workers, make, timeout)
     with open_store(store) as opened:
-        return _Batch(opened, progress).run(items, workers, make, timeout)
+        return _Batch(opened, progress, min_confidence).run(items, workers, make, timeout)
 
 
 class _Batch:
-    def __init__(self, store: Store, progress: Callable[[BatchProgress], None] | None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        progress: Callable[[BatchProgress], None] | None,
+        min_confidence: float = 0.0,
+    ) -> None:
         self.store = store
+        self.min_confidence = min_confidence
         self.progress = progress
         self.report = IngestReport()
         self.total = 0
@@ -266,6 +279,10 @@ class _Batch:
 
     def _store(self, extraction: Extraction) -> None:
         doc = extraction.document
+        if self.min_confidence:
+            from claimgraph.confidence import keep_confident
+
+            keep_confident(extraction, self.min_confidence)
         try:
             stored = self.store.save(extraction)
         except DocumentRejectedError as exc:

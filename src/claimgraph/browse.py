@@ -410,7 +410,8 @@ class BrowseStore:
         for r in self._execute(
             "SELECT local_id, section, kind, stance, source_start, source_end, cue_start, "
             "cue_end, content_start, content_end, content_text, content_fragments, "
-            "speaker_actor_id, channel_actor_id FROM attributions WHERE document_id = ? "
+            "speaker_actor_id, channel_actor_id, mode, confidence FROM attributions "
+            "WHERE document_id = ? "
             "ORDER BY cue_start, id",
             (doc_id,),
         ).fetchall():
@@ -429,6 +430,8 @@ class BrowseStore:
                     "content": content,
                     "speaker": BrowseStore._who(actors, r[12]),
                     "channel": BrowseStore._who(actors, r[13]),
+                    "mode": r[14],
+                    "confidence": None if r[15] is None else float(r[15]),
                 }
             )
         return out

@@ -23,6 +23,8 @@ class Cue:
     stance: str
     cls: str
     frame: str  # clause | object | both
+    #: ``speech`` (say, deny, announce ...) or ``thought`` (believe, fear, hope ...).
+    mode: str = "speech"
 
     @property
     def takes_object(self) -> bool:
@@ -31,18 +33,43 @@ class Cue:
 
 CueLexicon = dict[tuple[str, str], Cue]
 
+MODES = ("speech", "thought")
+#: Cue classes that report a thought rather than speech.
+THOUGHT_CLASSES = frozenset({"cognition"})
+
+
+@lru_cache(maxsize=1)
+def thought_lemmas() -> frozenset[str]:
+    """Lemmas whose cue reports a thought (``data/thought_cues.txt``)."""
+    text = resources.files("claimgraph.data").joinpath("thought_cues.txt").read_text("utf-8")
+    return frozenset(
+        ln.strip().lower() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")
+    )
+
+
+def cue_mode(lemma: str, cls: str = "learned", mode: str | None = None) -> str:
+    """``speech`` or ``thought``: the lexicon's mode column where given, else the cue's
+    class (``cognition`` is thought), else the thought list; anything else is speech."""
+    if mode in MODES:
+        return mode
+    if cls in THOUGHT_CLASSES or lemma.lower() in thought_lemmas():
+        return "thought"
+    return "speech"
+
 
 def _parse(lines: list[str], origin: str) -> CueLexicon:
     rows = [ln for ln in lines if ln.strip() and not ln.startswith("#")]
     out: CueLexicon = {}
     for rec in csv.DictReader(rows, delimiter="\t"):
         try:
+            lemma, cls = rec["lemma"].strip().lower(), rec["class"].strip()
             cue = Cue(
-                rec["lemma"].strip().lower(),
+                lemma,
                 rec["pos"].strip().upper(),
                 rec["stance"].strip(),
-                rec["class"].strip(),
+                cls,
                 rec["frame"].strip(),
+                cue_mode(lemma, cls, (rec.get("mode") or "").strip() or None),
             )
         except (KeyError, AttributeError) as exc:
             raise ClaimgraphError(f"{origin}: bad cue lexicon row {rec!r}") from exc
@@ -88,7 +115,7 @@ def load_cue_lexicon(
         if key in lex and count >= DROP_MIN_COUNT and share < drop_below_share:
             del lex[key]
         elif key not in lex and share >= learned_min_share:
-            lex[key] = Cue(lemma, "VERB", "affirm", "learned", "both")
+            lex[key] = Cue(lemma, "VERB", "affirm", "learned", "both", cue_mode(lemma))
     if extra:
         path = Path(extra)
         lex.update(_parse(path.read_text("utf-8").splitlines(), str(path)))

@@ -12,8 +12,13 @@ its query parameters with :func:`query_dependency`. So ``--stance deny`` and
 The SQL for each listing lives here too (``*_where``), so that a filter means the
 same thing in the one-shot listing and in its paged form.
 
-``kind`` is the attribution's kind of quote, ``direct``, ``indirect`` or ``mixed``
-(the ledger records no speech/thought distinction).
+``kind`` is the attribution's kind of quote, ``direct``, ``indirect`` or ``mixed``.
+``min_confidence`` (``--min-confidence``, ``?min_confidence=``) keeps the statements
+whose calibrated confidence (:mod:`claimgraph.confidence`) is at least that; the
+command line and the API default it to the shipped model's threshold
+(:func:`default_min_confidence`), chosen for precision >= 0.85 on PolNeAR train, and
+0 shows everything. Statements no model scored (stored before schema version 9)
+are always kept.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ KINDS = ("direct", "indirect", "mixed")
 LISTINGS = ("statements", "events", "claims", "contested")
 _DATE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 _STANCE = r"^[A-Za-z_-]{1,40}$"
+_PROBABILITY = r"^(0(\.\d{0,6})?|1(\.0{0,6})?|\.\d{1,6})$"
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,11 @@ class FilterField:
     max_length: int = 200
     #: Listing-specific help, where the generic text would mislead.
     help_for: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def option(self) -> str:
+        """The command-line option: ``--name`` with dashes for underscores."""
+        return "--" + self.name.replace("_", "-")
 
     def help_text(self, listing: str) -> str:
         return dict(self.help_for).get(listing, self.help)
@@ -69,6 +80,15 @@ FIELDS: tuple[FilterField, ...] = (
         ("statements", "events", "claims"),
         pattern=r"^(direct|indirect|mixed)$",
         max_length=10,
+    ),
+    FilterField(
+        "min_confidence",
+        "P",
+        "Only statements whose confidence (0..1) is at least P; 0 shows all "
+        "(default: the model's precision-first threshold).",
+        ("statements",),
+        pattern=_PROBABILITY,
+        max_length=8,
     ),
     FilterField(
         "speaker",
@@ -159,9 +179,21 @@ class Filters:
     since: str | None = None
     until: str | None = None
     text: str | None = None
+    #: Keep statements whose confidence is at least this (0 or ``None``: all).
+    min_confidence: float | None = None
 
     def __post_init__(self) -> None:
+        if self.min_confidence is not None:
+            try:
+                p = float(self.min_confidence)
+            except (TypeError, ValueError):
+                raise ValueError(f"not a confidence: {self.min_confidence!r}") from None
+            if not 0.0 <= p <= 1.0:
+                raise ValueError(f"confidence must be between 0 and 1, not {p}")
+            object.__setattr__(self, "min_confidence", p or None)
         for f in fields(self):
+            if f.name == "min_confidence":
+                continue
             value = getattr(self, f.name)
             if value is not None:
                 value = str(value).strip() or None
@@ -176,7 +208,7 @@ class Filters:
             if bound is not None and not re.fullmatch(_DATE[1:-1], bound):
                 raise ValueError(f"not a date: {bound!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
 
-    def active(self) -> dict[str, str]:
+    def active(self) -> dict[str, Any]:
         """The filters set, by name."""
         return {k: v for k, v in asdict(self).items() if v is not None}
 
@@ -240,6 +272,10 @@ def statement_where(f: Filters | None) -> tuple[list[str], list[Any]]:
     if f.text:
         where.append(f"LOWER(a.content_text) {_LIKE}")
         params.append(_contains(f.text))
+    if f.min_confidence:
+        # a row no model scored (stored before schema version 9) is not filtered out
+        where.append("(a.confidence IS NULL OR a.confidence >= ?)")
+        params.append(f.min_confidence)
     return where, params
 
 
@@ -372,6 +408,15 @@ def contested_where(f: Filters | None) -> tuple[list[str], list[Any]]:
 
 # --------------------------------------------------------------------------- CLI, API
 
+
+def default_min_confidence() -> float:
+    """What ``--min-confidence`` / ``?min_confidence=`` default to on a listing: the
+    shipped confidence model's threshold (train precision >= 0.85), 0 without one."""
+    from claimgraph.confidence import default_threshold
+
+    return default_threshold()
+
+
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
@@ -383,7 +428,7 @@ def click_options(
     names for a filter (``{"text": ("--about",)}``)."""
     import click
 
-    def check(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
         if value is None:
             return None
         try:
@@ -400,7 +445,18 @@ def click_options(
 
         decorated: Any = wrapper
         for f in reversed(fields_for(listing)):
-            names = (f"--{f.name}", *(aliases or {}).get(f.name, ()))
+            names = (f.option, *(aliases or {}).get(f.name, ()))
+            if f.name == "min_confidence":
+                decorated = click.option(
+                    *names,
+                    f"filter_{f.name}",
+                    metavar=f.metavar,
+                    help=f.help_text(listing),
+                    type=click.FloatRange(0.0, 1.0),
+                    default=default_min_confidence,
+                    show_default=True,
+                )(decorated)
+                continue
             decorated = click.option(
                 *names,
                 f"filter_{f.name}",
@@ -433,7 +489,9 @@ def query_dependency(listing: str) -> Callable[..., Filters]:
     ]
 
     def dependency(**values: str | None) -> Filters:
-        return Filters(**values)
+        if "min_confidence" in values and values["min_confidence"] is None:
+            values["min_confidence"] = str(default_min_confidence())
+        return Filters(**values)  # type: ignore[arg-type]  # Filters reads the number
 
     dependency.__signature__ = inspect.Signature(params, return_annotation=Filters)  # type: ignore[attr-defined]
     return dependency
@@ -448,6 +506,7 @@ __all__ = [
     "claim_where",
     "click_options",
     "contested_where",
+    "default_min_confidence",
     "event_where",
     "fields_for",
     "query_dependency",

@@ -123,6 +123,15 @@ class Attribution:
     section: str = "body"
     #: Further speakers when the source is coordinated ("Tehran and Moscow deny ...").
     co_speakers: list[str] = field(default_factory=list)
+    #: ``speech`` (said, denied, announced) or ``thought`` (believes, fears, hopes).
+    mode: str = "speech"
+    #: Estimated probability that the attribution is right (``claimgraph.confidence``);
+    #: ``None`` where no model scored it.
+    confidence: float | None = None
+    #: The cue's lemma ("say", "according to", ":"); not part of the JSON contract.
+    cue_lemma: str = ""
+    #: Whether the cue is negated ("did not say"); not part of the JSON contract.
+    negated: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -136,6 +145,8 @@ class Attribution:
             "stance": self.stance,
             "section": self.section,
             "co_speakers": list(self.co_speakers),
+            "mode": self.mode,
+            "confidence": None if self.confidence is None else round(self.confidence, 3),
         }
 
 

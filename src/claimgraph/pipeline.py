@@ -20,6 +20,7 @@ from spacy.vocab import Vocab
 
 import claimgraph.actors
 import claimgraph.attributions  # registers the spaCy factories (as do the next)
+import claimgraph.confidence
 import claimgraph.events
 from claimgraph.actors import ActorRecord
 from claimgraph.attributions import AttributionSpan, attribution_spans
@@ -279,6 +280,9 @@ def to_extraction(document: Document, sdoc: Doc) -> Extraction:
                 stance=att.stance,
                 section=section,
                 co_speakers=[ids[i] for i in att.co_speakers if i in ids],
+                mode=att.mode,
+                cue_lemma=att.cue_lemma,
+                negated=att.negated,
             )
         )
     # events: in the voice of the kept attribution whose content holds them, else the
@@ -294,6 +298,7 @@ def to_extraction(document: Document, sdoc: Doc) -> Extraction:
         attributions=attributions,
     )
     extraction.claims = build_claims(extraction, sdoc)
+    claimgraph.confidence.score_extraction(extraction)
     return extraction
 
 

@@ -158,6 +158,10 @@ class Statement:
     content_start: int
     content_end: int
     content_fragments: tuple[tuple[int, int], ...] | None = None
+    #: ``speech`` or ``thought`` (``None`` for rows stored before schema version 9).
+    mode: str | None = None
+    #: Calibrated probability that the statement is right (``claimgraph.confidence``).
+    confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -727,14 +731,16 @@ class Store(EntityStore, ClaimStore, SearchStore, BrowseStore):
                     gid(att.speaker),
                     gid(att.channel),
                     co_speakers[att.id],
+                    None if att.confidence is None else round(att.confidence, 3),
+                    att.mode,
                 )
             )
         self._executemany(
             "INSERT INTO attributions (id, document_id, local_id, section, kind, stance, "
             "source_start, source_end, source_text, cue_start, cue_end, cue_text, "
             "content_start, content_end, content_text, content_fragments, "
-            "speaker_actor_id, channel_actor_id, co_speakers) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "speaker_actor_id, channel_actor_id, co_speakers, confidence, mode) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
         self._executemany(
@@ -824,7 +830,7 @@ class Store(EntityStore, ClaimStore, SearchStore, BrowseStore):
             "SELECT a.id, d.id, d.name, d.title, d.published, sp.name, sp.type, sp.country, "
             "sp.role, ch.name, a.source_text, a.cue_text, a.content_text, a.kind, a.stance, "
             "a.section, a.source_start, a.source_end, a.cue_start, a.cue_end, "
-            "a.content_start, a.content_end, a.content_fragments "
+            "a.content_start, a.content_end, a.content_fragments, a.mode, a.confidence "
             "FROM attributions a JOIN documents d ON d.id = a.document_id "
             "LEFT JOIN actors sp ON sp.id = a.speaker_actor_id "
             "LEFT JOIN actors ch ON ch.id = a.channel_actor_id"

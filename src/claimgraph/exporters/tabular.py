@@ -57,6 +57,8 @@ STATEMENT_COLUMNS = (
     "content_start",
     "content_end",
     "content_fragments",
+    "mode",
+    "confidence",
 )
 ACTOR_COLUMNS = (
     "id",
