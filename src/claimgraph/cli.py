@@ -926,7 +926,7 @@ def train_confidence(
     Runs the extractor over DIR, labels each attribution by whether it matches a
     gold one, fits the weights and chooses the default --min-confidence threshold
     (the lowest with precision >= 0.85 on DIR). Deterministic: the same data and
-    extractor give the same file.
+    extractor give the same weights (the file also records the date).
     """
     from claimgraph.confidence import shipped_model_path, train, write_model
 

@@ -85,7 +85,7 @@ FIELDS: tuple[FilterField, ...] = (
         "min_confidence",
         "P",
         "Only statements whose confidence (0..1) is at least P; 0 shows all "
-        "(default: the model's precision-first threshold).",
+        "(default: the confidence model's precision-first threshold, docs/models.md).",
         ("statements",),
         pattern=_PROBABILITY,
         max_length=8,
@@ -454,7 +454,7 @@ def click_options(
                     help=f.help_text(listing),
                     type=click.FloatRange(0.0, 1.0),
                     default=default_min_confidence,
-                    show_default=True,
+                    show_default=False,
                 )(decorated)
                 continue
             decorated = click.option(
