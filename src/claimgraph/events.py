@@ -39,7 +39,14 @@ from spacy.tokens import Doc, Span, Token
 
 from claimgraph.actors import ActorRecord, lookup_place, resolve_mention
 from claimgraph.attributions import AttributionSpan, SpanIndex, attribution_spans
-from claimgraph.ontology import HOSTILE_TYPES, Trigger, cameo_root, load_triggers
+from claimgraph.ontology import (
+    HOSTILE_TYPES,
+    EventRoles,
+    Trigger,
+    cameo_root,
+    load_event_roles,
+    load_triggers,
+)
 from claimgraph.timex import TimeValue, conflict_start, names_war, normalise
 
 if not Doc.has_extension("events"):
@@ -134,6 +141,17 @@ WAR_NOUNS = frozenset("war invasion conflict offensive fighting hostilities".spl
 AIR_STRIKE = frozenset("missile air drone rocket military".split())
 #: Claim nouns an outlet owns when the claim is "in" it: "a report in Politico".
 PUBLISHED_NOUNS = frozenset("report story article editorial column piece".split())
+#: Prepositions of a reason adjunct ("sanctions on X for supplying", "accused X of
+#: supplying", "over supplying"): the gerund's doer is the one sanctioned or accused.
+REASON_PREPS = frozenset("for over of".split())
+#: Verbs whose to-infinitive is their complement, not a purpose ("wanted Iran to supply").
+COMPLEMENT_VERBS = frozenset(
+    "want expect need like prefer wish hope get have make let cause lead choose".split()
+)
+#: Types of a verb that opposes the act its object names ("downgraded ties").
+OPPOSING_TYPES = frozenset({"SANCTION", "ACCUSE", "REJECT", "PROTEST"})
+#: Sectors that make an actor political (PLOVER/CAMEO sector codes; actors.SECTOR_WORDS).
+POLITICAL_SECTORS = frozenset("GOV MIL LEG PTY REB SPY JUD COP IGO".split())
 
 
 @dataclass
@@ -223,6 +241,8 @@ class _DocEvents:
             (n, s, e) for n, att in enumerate(self.atts) for s, e in att.content
         )
         self.cue_index = SpanIndex((n, s, e) for n, (s, e) in enumerate(self.cues))
+        self.roles = load_event_roles()
+        self.sent_domains: dict[int, frozenset[str]] = {}
 
     def sent_ents(self, sent: Span) -> list[Span]:
         """``sent.ents`` (the entities that lie wholly inside ``sent``) by bisection."""
@@ -263,8 +283,8 @@ class _DocEvents:
         for ev in self.events:
             if ev.head in self.suppressed:
                 continue
-            self.finish(ev)
-            out.append(ev)
+            if self.finish(ev):
+                out.append(ev)
         out.sort(key=lambda ev: ev.trigger)
         return out
 
@@ -379,6 +399,7 @@ class _DocEvents:
             ev.target = self.place_target(verb, ev.actor)
         if ev.target is None:
             ev.target = self.purpose_target(verb, ev.actor)
+        self.recipient_controller(ev, verb)
         if e.object:
             self.set_object(ev, verb, e.object)
         if crew is not None and ev.object is None:
@@ -401,6 +422,19 @@ class _DocEvents:
             and (x := _child(verb, "xcomp"))
         ):
             self.suppressed.add(x.i)
+
+    def recipient_controller(self, ev: EventSpan, verb: Token) -> None:
+        """ "We agreed with the foreign minister of Ukraine to provide us with documents":
+        an actor borrowed from the governing clause that is the verb's own recipient
+        cannot be its doer; the party the governing verb is "with" is, else nobody."""
+        if ev.actor is None or _own_subject(verb) is not None:
+            return
+        rcp = recipient_token(verb)
+        if rcp is None or self.resolve(rcp) != ev.actor:
+            return
+        party = _prep_obj(verb.head, "with") if verb.dep_ in ("xcomp", "advcl") else None
+        doer = self.resolve(party) if party is not None else None
+        ev.actor, ev.target = (doer if doer != ev.actor else None), ev.actor
 
     def commitment(self, verb: Token, e: Trigger) -> None:
         """ "promised to provide Russia with missiles": the act, promised, and PLOVER's
@@ -481,6 +515,8 @@ class _DocEvents:
             # "political attacks", "personal attacks": words, not violence
             type_, mode = "ACCUSE", "disapprove"
         if e.actor == "light" and gov_entry is None:
+            return
+        if light_theme(e, gov_entry):
             return
         # the verb names the same act ("provided aid"): the verb's event covers it (when
         # it made one: "launched an offensive" leaves the attack to the noun)
@@ -595,6 +631,18 @@ class _DocEvents:
             state = self.pronoun_state(tok)
             if state is not None:
                 return state
+        place = of_country(tok)
+        if (
+            idx is not None
+            and place is not None
+            and self._actors[idx].type == "person"
+            and self._actors[idx].country not in (None, place)
+        ):
+            # "the foreign minister of Ukraine" is not the Iranian foreign minister the
+            # registry matched by role: the state the of-phrase names stands for him
+            of_state: int = self.doc._.actor_registry.state(place)
+            self._actors = self.doc._.actors or []
+            return of_state
         if idx is not None and self._country(idx) is None:
             # "its forces", "Moscow's troops": the possessor says whose body it is
             poss = _child(tok, "poss")
@@ -697,6 +745,13 @@ class _DocEvents:
                 return None
             return self.actor_of_verb(head, depth + 1)
         if verb.dep_ == "pcomp" and head.dep_ == "prep":
+            if head.lower_ in REASON_PREPS:
+                # "Britain imposed sanctions on X for supplying": X supplied, not Britain
+                ctrl = adjunct_controller(verb)
+                if ctrl is not None:
+                    return self.resolve(ctrl)
+                if _has_object(head.head):
+                    return None
             return self.actor_of_verb(head.head, depth + 1)
         return None
 
@@ -713,8 +768,18 @@ class _DocEvents:
             if c.dep_ == "prep" and c.lower_ == "by":
                 return self.resolve(_child(c, "pobj"))
         if gov is not None and noun.dep_ in ("dobj", "pobj", "attr", "xcomp", "conj"):
+            if self.purpose_theme(noun, gov):
+                return None
             return self.actor_of_verb(gov)
         return None
+
+    def purpose_theme(self, noun: Token, gov: Token) -> bool:
+        """ "sent drones to help the war": the war is what the purpose serves, not an
+        act of the sender; a purpose verb of another type than the noun's lends no actor."""
+        if not purpose_clause(gov):
+            return False
+        ne, ge = self.entry(noun), self.entry(gov)
+        return ne is not None and (ge is None or ge.type != ne.type)
 
     def noun_owner(self, noun: Token, actor: int | None) -> int | None:
         """Who made the move named by ``noun`` ("an Indian proposal", "calls by X")."""
@@ -977,9 +1042,43 @@ class _DocEvents:
                 best, best_len = n, e - s
         return best
 
-    def finish(self, ev: EventSpan) -> None:
+    def checked_role(self, idx: int | None) -> int | None:
+        """The role after the actor check: "photographs",
+        "civilian and infrastructure targets" are no actors; "Ukrainian cities" stand for
+        Ukraine."""
+        if idx is None:
+            return None
+        rec = self._actors[idx]
+        kind = role_kind(rec, self.roles)
+        if kind == "actor":
+            return idx
+        if kind == "state" and rec.country:
+            state: int = self.doc._.actor_registry.state(rec.country)
+            self._actors = self.doc._.actors or []
+            return state
+        return None
+
+    def domains_of(self, sent: Span) -> frozenset[str]:
+        found = self.sent_domains.get(sent.start)
+        if found is None:
+            found = self.sent_domains[sent.start] = sentence_domains(sent, self.roles)
+        return found
+
+    def finish(self, ev: EventSpan) -> bool:
+        """Voice, polarity, modality and time of an event; False: it is no event (its
+        roles were no actors, or a non-political sentence has no political side)."""
         doc = self.doc
         tok = doc[ev.head]
+        # a role no actor fills stays empty, as one the parse does not fill: the event
+        # (its type, time, voice) still counts, and no claim names a thing as its doer
+        ev.actor = self.checked_role(ev.actor)
+        ev.target = self.checked_role(ev.target)
+        domains = self.domains_of(tok.sent)
+        if domains:
+            discount = frozenset().union(*(self.roles.domains[d][1] for d in domains))
+            sides = [self._actors[i] for i in (ev.actor, ev.target) if i is not None]
+            if not any(political_actor(rec, discount) for rec in sides):
+                return False
         if ev.attribution is None:
             ev.attribution = self.attribution_at(tok.idx)
         if ev.actor is not None and ev.actor == ev.target:
@@ -1034,6 +1133,8 @@ class _DocEvents:
             c.dep_ == "advmod" and c.lower_ == "still" for c in tok.children
         ):
             modality = "continuing"  # "denied that Iran was still supplying drones"
+        if modality == "actual" and in_purpose(tok):
+            modality = "intended"  # "sent drones to help the war": what the sending is for
         if ev.type in ("AGREE", "THREATEN") and ev.act_type is not None:
             modality = "actual"
         future = any(
@@ -1065,6 +1166,7 @@ class _DocEvents:
         if ev.type == "AID" and ev.mode is None:
             ev.mode = self.aid_mode(ev)
         self.attach_time(ev, tok)
+        return True
 
     def claimant(self, noun: Token) -> int | None:
         """Whose claim a claim noun is: "X's claims", "claims by X", "the fuss made by X"."""
@@ -1180,6 +1282,169 @@ def sentence_ents(ents: list[Span], starts: list[int], start: int, end: int) -> 
             break
         out.append(ent)
     return out
+
+
+# -- role and context rules ---------------------------------------------------------
+# Each takes a token (or an actor record) and answers from the parse and the data in
+# data/event_roles.tsv, so each can be tried on a hand-built ``Doc``.
+
+
+def role_kind(rec: ActorRecord, roles: EventRoles) -> str:
+    """Can ``rec`` fill an event's actor or target role? "actor": states, bodies, people,
+    media, and groups or unnamed actors headed by a noun for people or bodies ("Iranian
+    officials", "the Ukrainian delegation", "Western partners"); "state": a thing or place
+    of one country ("Ukrainian cities", "Israeli helicopters"), which stands for its state,
+    unless the country only made it ("Iranian-made drones"); "none": objects, documents,
+    abstractions, weapons, places ("photographs", "questions", "decision", "civilian and
+    infrastructure targets")."""
+    if rec.type not in ("group", "unknown"):
+        return "actor"
+    words = re.sub(r"[’']s\b", "", rec.name).lower().split()
+    head = words[-1].strip(".,;:") if words else ""
+    if _agent_noun(head, roles):
+        return "actor"
+    if rec.country and not _MAKER.search(rec.name.split()[0]):
+        return "state"
+    return "none"
+
+
+def _singular(word: str) -> set[str]:
+    out = {word}
+    if word.endswith("ies"):
+        out.add(word[:-3] + "y")
+    if word.endswith("es"):
+        out.add(word[:-2])
+    if word.endswith("s"):
+        out.add(word[:-1])
+    if word.endswith("men"):
+        out.add(word[:-3] + "man")
+    if word == "people":
+        out.add("person")
+    return out
+
+
+def _agent_noun(word: str, roles: EventRoles) -> bool:
+    forms = _singular(word)
+    if forms & roles.agents:
+        return True
+    if not forms & roles.things and any(f.endswith(roles.suffixes) for f in forms if len(f) > 4):
+        return True  # "landowners", "loyalists", "migrants"
+    place = lookup_place(word)
+    return place is not None and place[1] == "demonym"  # "Iranians"
+
+
+def sentence_domains(sent: Span, roles: EventRoles) -> frozenset[str]:
+    """The non-political domains the sentence's nouns mark (crime, health, disaster,
+    sport, business)."""
+    found = set()
+    for tok in sent:
+        if tok.pos_ not in ("NOUN", "PROPN"):
+            continue  # "stormed the embassy", "shared evidence" are no storm, no shares
+        low, lemma = tok.lower_, tok.lemma_.lower()
+        for name, (words, _discount) in roles.domains.items():
+            if low in words or lemma in words:
+                found.add(name)
+    return frozenset(found)
+
+
+def political_actor(rec: ActorRecord, discount: frozenset[str] = frozenset()) -> bool:
+    """A state, an IGO, or an actor of a political sector (government, military,
+    legislature, party, rebels, intelligence, judiciary, police), less the sectors the
+    sentence's domain discounts (police in crime news, states named in sport)."""
+    sector = rec.sector or {"state": "GOV", "igo": "IGO"}.get(rec.type)
+    return sector is not None and sector in POLITICAL_SECTORS - discount
+
+
+def light_theme(noun: Trigger, gov: Trigger | None) -> bool:
+    """Is a noun that names an act only under a support verb ("imposed sanctions",
+    "established ties") the theme of a verb that opposes it ("downgraded its ties",
+    "condemned the war", "protested the sanctions")? Then it is no act of the verb's
+    subject. (A directive's object is: "ordered patrols" is the government's MOBILIZE.)"""
+    return (
+        noun.actor == "light"
+        and gov is not None
+        and gov.type in OPPOSING_TYPES
+        and gov.type != noun.type
+    )
+
+
+def adjunct_controller(gerund: Token) -> Token | None:
+    """Who does the act of a gerund in a reason adjunct ("for supplying", "of
+    supplying"): its own possessor or subject, else the one the governing verb acts on
+    ("accused Iran of", "sanctions on X for", "Iran was punished for"); None when the
+    syntax names nobody. An intransitive governor passes on its subject (None here)."""
+    for c in gerund.children:
+        if c.dep_ in ("poss", "nsubj"):
+            return c
+    prep = gerund.head
+    gov = prep.head
+    if gov.pos_ in ("NOUN", "PROPN"):
+        return _prep_obj(gov, "on") or _prep_obj(gov, "against")
+    obj = _child(gov, "dobj")
+    if obj is not None:
+        return _prep_obj(obj, "on") or _prep_obj(obj, "against") or obj
+    return _child(gov, "nsubjpass")
+
+
+def _has_object(gov: Token) -> bool:
+    return gov.pos_ in ("NOUN", "PROPN") or _child(gov, "dobj") is not None
+
+
+def purpose_clause(verb: Token) -> bool:
+    """Is ``verb`` a purpose infinitive ("sent drones to help the war", "used drones
+    (in order) to attack")? Not a complement of a commitment, a control or a wanting verb
+    ("agreed to discuss", "urged X to", "wanted X to"), and not with a subject of its own."""
+    if verb.pos_ not in ("VERB", "AUX") or verb.dep_ not in ("advcl", "xcomp"):
+        return False
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return False
+    if _own_subject(verb) is not None:
+        return False
+    head = verb.head
+    lemma = head.lemma_.lower()
+    if head.pos_ not in ("VERB", "AUX") or lemma in COMMIT_MODALITY or lemma in OBJECT_CONTROL:
+        return False
+    if lemma in COMPLEMENT_VERBS:
+        return False
+    if verb.dep_ == "xcomp":
+        # "used drones to attack": a transitive verb's xcomp is its purpose; "began to"
+        return _child(head, "dobj") is not None or _child(head, "dative") is not None
+    return True
+
+
+def in_purpose(tok: Token) -> bool:
+    """Does the event word stand in a purpose clause: the purpose verb itself, or a noun
+    it governs ("to help the war")?"""
+    if tok.pos_ in ("NOUN", "PROPN"):
+        gov = _governor(tok)
+        return gov is not None and purpose_clause(gov)
+    return purpose_clause(tok)
+
+
+def recipient_token(verb: Token) -> Token | None:
+    """Who receives: "provide us with documents" (object before a with-phrase), "give
+    us documents" (dative)."""
+    dative = _child(verb, "dative")
+    if dative is not None:
+        return _child(dative, "pobj") if dative.pos_ == "ADP" else dative
+    if _prep_obj(verb, "with") is not None:
+        return _child(verb, "dobj")
+    return None
+
+
+def of_country(tok: Token) -> str | None:
+    """The country an of-phrase gives a role noun: "the foreign minister of Ukraine"."""
+    if tok.pos_ != "NOUN":
+        return None
+    obj = _prep_obj(tok, "of")
+    if obj is None:
+        return None
+    place = lookup_place(obj.text)
+    return place[0] if place is not None and place[1] == "country" else None
+
+
+def _own_subject(verb: Token) -> Token | None:
+    return next((c for c in verb.children if c.dep_ in SUBJ_DEPS), None)
 
 
 # -- parse helpers ----------------------------------------------------------------

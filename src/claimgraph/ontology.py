@@ -144,3 +144,38 @@ def cameo_root(type_: str, mode: str | None = None) -> str | None:
 HYPERNYMS: dict[str, frozenset[str]] = {
     "weapon": frozenset({"drone", "missile", "ammunition", "aircraft", "vehicle"}),
 }
+
+
+@dataclass(frozen=True)
+class EventRoles:
+    """What may fill an event's roles and which sentences are not political news
+    (``data/event_roles.tsv``)."""
+
+    #: Head nouns (singular) of a group or unnamed actor that names people or a body.
+    agents: frozenset[str]
+    #: domain -> (words that mark it, sectors it discounts as political)
+    domains: dict[str, tuple[frozenset[str], frozenset[str]]]
+    #: Endings of agent nouns ("landowner", "loyalist"), and the things that end so.
+    suffixes: tuple[str, ...] = ()
+    things: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=1)
+def load_event_roles() -> EventRoles:
+    agents: set[str] = set()
+    things: set[str] = set()
+    suffixes: list[str] = []
+    domains: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+    for rec in _rows("event_roles.tsv"):
+        kind, words = rec.get("kind", ""), frozenset(rec.get("words", "").lower().split())
+        if kind == "agent":
+            agents |= words
+        elif kind == "thing":
+            things |= words
+        elif kind == "suffix":
+            suffixes.extend(rec.get("words", "").lower().split())
+        elif kind == "domain":
+            domains[rec["name"]] = (words, frozenset(rec.get("sectors", "").split()))
+        else:
+            raise ClaimgraphError(f"event_roles.tsv: unknown row kind {kind!r}")
+    return EventRoles(frozenset(agents), domains, tuple(suffixes), frozenset(things))
