@@ -20,6 +20,7 @@ from claimgraph.events import (
     EventSpan,
     adjunct_controller,
     event_spans,
+    generic_referent,
     in_purpose,
     of_country,
     political_actor,
@@ -228,6 +229,23 @@ def test_recipient_and_of_country() -> None:
     assert rcp is not None and rcp.text == "us"
     assert of_country(doc[4]) == "UKR"
     assert not purpose_clause(doc[8])  # a complement of "agree"
+
+
+def test_those_who_is_nobody_in_particular() -> None:
+    # Those who have to buy drones from Tehran have lost
+    doc = make_doc(
+        [
+            ("Those", 6, "nsubj", "PRON", "those"),
+            ("who", 2, "nsubj", "PRON", "who"),
+            ("have", 0, "relcl", "VERB", "have"),
+            ("to", 4, "aux", "PART", "to"),
+            ("buy", 2, "xcomp", "VERB", "buy"),
+            ("drones", 4, "dobj", "NOUN", "drone"),
+            ("lost", 6, "ROOT", "VERB", "lose"),
+        ]
+    )
+    assert generic_referent(doc[1]) and generic_referent(doc[0])
+    assert not generic_referent(doc[5])
 
 
 # -- 4. non-political contexts --------------------------------------------------------

@@ -148,6 +148,11 @@ REASON_PREPS = frozenset("for over of".split())
 COMPLEMENT_VERBS = frozenset(
     "want expect need like prefer wish hope get have make let cause lead choose".split()
 )
+#: Pronouns that name nobody in particular ("anyone who", "those who" below).
+GENERIC_PRONOUNS = frozenset(
+    "anyone anybody whoever everyone everybody someone somebody nobody".split()
+)
+RELATIVE_PRONOUNS = frozenset(["who", "which", "that", "whom"])
 #: Types of a verb that opposes the act its object names ("downgraded ties").
 OPPOSING_TYPES = frozenset({"SANCTION", "ACCUSE", "REJECT", "PROTEST"})
 #: Sectors that make an actor political (PLOVER/CAMEO sector codes; actors.SECTOR_WORDS).
@@ -614,6 +619,8 @@ class _DocEvents:
         return idx
 
     def _resolve(self, tok: Token) -> int | None:
+        if generic_referent(tok):
+            return None  # "those who have to buy drones from Tehran": nobody in particular
         if tok.lower_ in ("we", "our", "us") and tok.text != "US":
             state = self.pronoun_state(tok)
             if state is not None:
@@ -1430,6 +1437,19 @@ def recipient_token(verb: Token) -> Token | None:
     if _prep_obj(verb, "with") is not None:
         return _child(verb, "dobj")
     return None
+
+
+def generic_referent(tok: Token) -> bool:
+    """Does the word stand for nobody in particular ("those who ...", "anyone who",
+    "whoever"), so that it resolves to no actor (not to the last group named)?"""
+    low = tok.lower_
+    if low in RELATIVE_PRONOUNS and tok.head.dep_ == "relcl" and tok.head.head.i != tok.i:
+        tok = tok.head.head
+        low = tok.lower_
+        return low == "those" or (low in GENERIC_PRONOUNS and tok.pos_ == "PRON")
+    return low in GENERIC_PRONOUNS or (
+        low == "those" and tok.pos_ == "PRON" and any(c.dep_ == "relcl" for c in tok.children)
+    )
 
 
 def of_country(tok: Token) -> str | None:
