@@ -78,6 +78,31 @@ def test_redirects_are_followed_a_few_times(site: Site) -> None:
     assert isinstance(err, UnsupportedInputError) and "not an http(s) URL" in err.detail
 
 
+def test_a_3xx_without_location_is_one_request_and_a_skip_saying_so(site: Site) -> None:
+    site.routes["/choices"] = Answer(300, body=article_html("Choices", "2022-11-05"))
+    site.routes["/nowhere"] = Answer(302, body=b"moved")
+    results = read(site.url("/choices"), site.url("/nowhere"))
+    assert [skip_reason(r) for r in results] == [
+        "HTTP 300 Multiple Choices from the server, with no Location to follow",
+        "HTTP 302 Found from the server, with no Location to follow",
+    ]
+    assert site.hits["/choices"] == 1 and site.hits["/nowhere"] == 1
+
+
+def test_xml_that_is_not_a_feed_is_not_read_as_an_article(site: Site) -> None:
+    sentence = "The council said on Monday that the budget would be published next week. "
+    site.routes["/sitemap.xml"] = Answer(
+        body=(
+            '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<url><loc>http://example.invalid/a</loc></url><!-- {sentence * 5} --></urlset>"
+        ).encode(),
+        content_type="application/xml",
+    )
+    err = only(read(site.url("/sitemap.xml")))
+    assert isinstance(err, UnsupportedInputError)
+    assert err.detail == "not an article: XML that is neither RSS nor Atom"
+
+
 def test_http_errors_timeouts_refusals_and_wrong_types_are_skips(
     site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -354,3 +379,18 @@ def test_derived_title_leaves_the_sections_alone() -> None:
     text = "The council said on Monday that the old bridge would be replaced.\nMore follows."
     title = derive_title(text)
     assert [s.kind for s in split_sections(text, title)] == [s.kind for s in split_sections(text)]
+
+
+def test_the_add_form_refuses_a_feed_and_other_xml_by_url(site: Site) -> None:
+    from claimgraph.web.add import _fetch
+
+    _feed_site(site, 1)
+    with pytest.raises(UnsupportedInputError, match="is a feed, not an article"):
+        _fetch(site.url("/feed.xml"), None, None, None)
+    site.routes["/data.xml"] = Answer(
+        body=b'<?xml version="1.0"?><data><p>The council said so on Monday.</p></data>',
+        content_type="text/xml",
+    )
+    with pytest.raises(UnsupportedInputError, match="not an article: content type text/xml"):
+        _fetch(site.url("/data.xml"), None, None, None)
+    assert _fetch(site.url("/bridge.html"), None, None, None).title == "Bridge plan approved"

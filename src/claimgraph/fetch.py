@@ -187,8 +187,16 @@ class Fetcher:
         try:
             with self._client.stream("GET", url) as response:
                 if response.is_redirect:
-                    return None, response.headers.get("location")
-                if response.status_code >= 400 or response.status_code < 200:
+                    location = response.headers.get("location", "").strip()
+                    if not location:  # following "" would ask for the same URL again
+                        phrase = response.reason_phrase or "redirect"
+                        raise InputError(
+                            name,
+                            f"HTTP {response.status_code} {phrase} from the server, "
+                            "with no Location to follow",
+                        )
+                    return None, location
+                if not 200 <= response.status_code < 300:
                     phrase = response.reason_phrase or "error"
                     raise InputError(name, f"HTTP {response.status_code} {phrase} from the server")
                 media_type, charset = _content_type(response.headers.get("content-type", ""))
@@ -244,7 +252,8 @@ class Fetcher:
                 self.requests += 1
                 with self._client.stream("GET", url) as response:
                     if response.is_redirect:
-                        target = safe_url(urljoin(url, response.headers.get("location", "")))
+                        location = response.headers.get("location", "").strip()
+                        target = safe_url(urljoin(url, location)) if location else None
                         if target is None:
                             return None
                         url = target
@@ -305,7 +314,7 @@ def read_url(
     """The article at ``url``, or the new items of the feed at ``url``."""
     try:
         page = fetcher.get(url)
-        if not page.is_feed:
+        if not page.is_feed and page.media_type not in XML_TYPES:
             yield page_document(page, url, published=published, max_bytes=fetcher.max_bytes)
             return
     except InputError as exc:

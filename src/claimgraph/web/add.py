@@ -99,13 +99,17 @@ async def document_from_form(request: Request, max_part: int) -> Document:
 
 
 def _fetch(url: str, title: str | None, outlet: str | None, published: str | None) -> Document:
-    from claimgraph.fetch import Fetcher, page_document
+    from claimgraph.fetch import XML_TYPES, Fetcher, page_document
 
     with Fetcher(max_bytes=DEFAULT_MAX_BYTES) as fetcher:
         page = fetcher.get(url, feeds=True)
         if page.is_feed:
             raise UnsupportedInputError(
                 url, "is a feed, not an article; ingest feeds with: claimgraph ingest URL"
+            )
+        if page.media_type in XML_TYPES:
+            raise UnsupportedInputError(
+                url, f"not an article: content type {page.media_type} (XML that is not a feed)"
             )
         return page_document(
             page, url, title=title, outlet=outlet, published=published, max_bytes=DEFAULT_MAX_BYTES
