@@ -5,6 +5,7 @@ training smoke run on five PolNeAR train articles."""
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from claimgraph.confidence import (
     fit_logistic,
     keep_confident,
     load_model,
+    score_extraction,
     train,
 )
 from claimgraph.cues import cue_mode, load_cue_lexicon
@@ -168,6 +170,17 @@ def test_keep_confident_drops_low_ones_with_their_claims() -> None:
     unscored = extraction((None, None))
     assert len(keep_confident(unscored, 0.5).attributions) == 2
     assert len(keep_confident(extraction(), 0.0).attributions) == 2
+
+
+def test_scores_are_kept_to_the_stored_precision_so_both_filters_agree() -> None:
+    # a raw 0.62951 is stored (and listed) as 0.63: extract/ingest --min-confidence 0.63
+    # must keep it too, as the listing's --min-confidence 0.63 does
+    raw = 0.62951
+    model = ConfidenceModel({}, math.log(raw / (1 - raw)), 0.63, {})
+    ex = extraction((None, None))
+    score_extraction(ex, model)
+    assert [a.confidence for a in ex.attributions] == [0.63, 0.63]
+    assert len(keep_confident(ex, 0.63).attributions) == 2
 
 
 # -- store, both backends ---------------------------------------------------------

@@ -34,6 +34,9 @@ from claimgraph.model import Attribution, Document, Extraction
 MODEL_FILE = "confidence.json"
 #: The precision the default threshold is chosen for, on PolNeAR train.
 TARGET_PRECISION = 0.85
+#: Decimals a confidence is kept to: the value the JSON shows, the store keeps and
+#: both ``--min-confidence`` filters (extract/ingest, the listings) compare.
+DIGITS = 3
 #: Thresholds the precision/recall curve is reported at.
 CURVE_THRESHOLDS = tuple(round(0.1 * i, 1) for i in range(10))
 L2 = 1.0
@@ -180,12 +183,14 @@ def default_threshold() -> float:
 
 
 def score_extraction(extraction: Extraction, model: ConfidenceModel | None = None) -> None:
-    """Set ``confidence`` on every attribution of ``extraction`` (in place)."""
+    """Set ``confidence`` on every attribution of ``extraction`` (in place), rounded to
+    :data:`DIGITS` decimals: the number ``extract --min-confidence`` compares is then
+    the one stored, shown and compared by the listings' ``--min-confidence``."""
     model = model or load_model()
     if model is None:
         return
     for att, feats in zip(extraction.attributions, extraction_features(extraction), strict=True):
-        att.confidence = model.predict(feats)
+        att.confidence = round(model.predict(feats), DIGITS)
 
 
 def keep_confident(extraction: Extraction, min_confidence: float) -> Extraction:
