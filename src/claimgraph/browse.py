@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from claimgraph.filters import Filters, event_where, statement_where
+from claimgraph.filters import contains_pattern as _like
 from claimgraph.model import Document, Section
 
 #: Characters of an article's start fetched to find its headline when it has no title.
@@ -190,11 +191,6 @@ def _span(start: Any, end: Any, text: str) -> dict[str, Any] | None:
         return None
     s, e = int(start), int(end)
     return {"start": s, "end": e, "text": text[s:e]}
-
-
-def _like(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 class BrowseStore:

@@ -226,7 +226,10 @@ class Filters:
 # --------------------------------------------------------------------------- SQL
 
 
-def _contains(text: str) -> str:
+def contains_pattern(text: str) -> str:
+    """The ``LIKE ? ESCAPE '\\'`` pattern for "contains ``text``, any case" (compared
+    with ``LOWER(column)``), its ``%``, ``_`` and ``\\`` taken literally: the one
+    definition for every listing and search."""
     escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
@@ -258,7 +261,7 @@ def statement_where(f: Filters | None) -> tuple[list[str], list[Any]]:
         params.append(f.kind)
     if f.speaker:
         where.append(f"a.speaker_actor_id IN (SELECT id FROM actors WHERE LOWER(name) {_LIKE})")
-        params.append(_contains(f.speaker))
+        params.append(contains_pattern(f.speaker))
     if f.document:
         where.append("(d.id = ? OR d.name = ?)")
         params.extend([f.document, f.document])
@@ -271,7 +274,7 @@ def statement_where(f: Filters | None) -> tuple[list[str], list[Any]]:
         params.append(until)
     if f.text:
         where.append(f"LOWER(a.content_text) {_LIKE}")
-        params.append(_contains(f.text))
+        params.append(contains_pattern(f.text))
     if f.min_confidence:
         # a row no model scored (stored before schema version 9) is not filtered out
         where.append("(a.confidence IS NULL OR a.confidence >= ?)")
@@ -296,7 +299,7 @@ def event_where(f: Filters | None) -> tuple[list[str], list[Any]]:
         params.append(f.kind)
     if f.speaker:
         voice.append(f"v.speaker_actor_id IN (SELECT id FROM actors WHERE LOWER(name) {_LIKE})")
-        params.append(_contains(f.speaker))
+        params.append(contains_pattern(f.speaker))
     if voice:
         where.append(
             f"e.attribution_id IN (SELECT v.id FROM attributions v WHERE {' AND '.join(voice)})"
@@ -319,7 +322,7 @@ def event_where(f: Filters | None) -> tuple[list[str], list[Any]]:
             "LOWER(COALESCE(SUBSTR(d.text, e.sentence_start + 1, e.sentence_end - "
             f"e.sentence_start), e.trigger_text)) {_LIKE}"
         )
-        params.append(_contains(f.text))
+        params.append(contains_pattern(f.text))
     return where, params
 
 
@@ -339,7 +342,7 @@ def claim_where(f: Filters | None) -> tuple[list[str], list[Any]]:
         params.append(f.kind)
     if f.speaker:
         where.append(f"LOWER(COALESCE(ve.name, va.name)) {_LIKE}")
-        params.append(_contains(f.speaker))
+        params.append(contains_pattern(f.speaker))
     if f.type:
         where.append("c.type = ?")
         params.append(f.type)
@@ -358,7 +361,7 @@ def claim_where(f: Filters | None) -> tuple[list[str], list[Any]]:
             f"(LOWER(c.proposition_text) {_LIKE} OR LOWER(SUBSTR(d.text, c.sentence_start + 1, "
             f"c.sentence_end - c.sentence_start)) {_LIKE})"
         )
-        params.extend([_contains(f.text)] * 2)
+        params.extend([contains_pattern(f.text)] * 2)
     return where, params
 
 
@@ -382,7 +385,7 @@ def contested_where(f: Filters | None) -> tuple[list[str], list[Any]]:
     voice = f"(LOWER(xe.name) {_LIKE} OR LOWER(xa.name) {_LIKE})"
     if f.speaker:
         where.append(in_thread.format(voice))
-        params.extend([_contains(f.speaker)] * 2)
+        params.extend([contains_pattern(f.speaker)] * 2)
     if f.type:
         where.append("t.type = ?")
         params.append(f.type)
@@ -402,7 +405,7 @@ def contested_where(f: Filters | None) -> tuple[list[str], list[Any]]:
             f"x.sentence_end - x.sentence_start)) {_LIKE} OR {voice})"
         )
         where.append(f"(LOWER(t.proposition) {_LIKE} OR {in_thread.format(said)})")
-        params.extend([_contains(f.text)] * 5)
+        params.extend([contains_pattern(f.text)] * 5)
     return where, params
 
 
@@ -505,6 +508,7 @@ __all__ = [
     "Filters",
     "claim_where",
     "click_options",
+    "contains_pattern",
     "contested_where",
     "default_min_confidence",
     "event_where",

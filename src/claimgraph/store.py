@@ -35,7 +35,7 @@ from claimgraph.browse import BrowseStore
 from claimgraph.claimstore import ClaimStore
 from claimgraph.entities import EntityStore, co_speakers_json
 from claimgraph.errors import StoreError
-from claimgraph.filters import Filters, event_where, statement_where
+from claimgraph.filters import Filters, contains_pattern, event_where, statement_where
 from claimgraph.model import Document, Extraction
 from claimgraph.search import SearchStore
 from claimgraph.urls import safe_url
@@ -1140,9 +1140,8 @@ def _event_row(row: Sequence[Any]) -> EventRow:
     return EventRow(**values)
 
 
-def _contains(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+#: The LIKE pattern of a "contains" search (claimgraph.filters has the one definition).
+_contains = contains_pattern
 
 
 def _now() -> str:
