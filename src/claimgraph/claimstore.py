@@ -13,8 +13,9 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -88,11 +89,26 @@ class ClaimStatement:
     evidence: dict[str, int]
     thread: str | None = None
     proposition: str = ""
+    #: the attribution's calibrated confidence, where the statement comes from one
+    #: that was scored (None: a narrated event, or an unscored store)
+    confidence: float | None = None
+    #: on the contested board: how many near-duplicate copies of this article repeat the
+    #: statement, and their document ids (the statement is quoted once, from the first)
+    republications: int = 0
+    republished_in: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["voice"] = self.voice.to_dict()
+        # the statement's fixed fields only (the CSV listings' columns); a contested
+        # item carries these per claim (``Contested.to_dict``)
+        for key in _ITEM_EXTRAS:
+            out.pop(key)
         return out
+
+
+#: Statement fields a contested item reports per claim rather than in each statement.
+_ITEM_EXTRAS = ("confidence", "republications", "republished_in")
 
 
 @dataclass
@@ -143,6 +159,17 @@ class Contested:
             "first_seen": self.first_seen,
             "last_seen": self.last_seen,
             "statements": [s.to_dict() for s in self.statements],
+            # claim id -> the attribution's confidence, for the statements scored
+            "confidence": {
+                s.claim: s.confidence for s in self.statements if s.confidence is not None
+            },
+            # claim id -> the near-duplicate copies of its article that repeat it (the
+            # statement is listed once, from the first copy)
+            "republications": {
+                s.claim: {"count": s.republications, "documents": list(s.republished_in)}
+                for s in self.statements
+                if s.republications
+            },
         }
 
 
@@ -239,8 +266,10 @@ _STATEMENT_SELECT = (
     "COALESCE(ve.name, va.name), COALESCE(ve.type, va.type), COALESCE(ve.country, va.country), "
     "c.stance, c.side, c.polarity, c.modality, c.time_value, c.quantity, c.sentence_start, "
     "c.sentence_end, SUBSTR(d.text, c.sentence_start + 1, c.sentence_end - c.sentence_start), "
-    "c.evidence_start, c.evidence_end, tc.thread_id, c.proposition_text, c.time_relation "
+    "c.evidence_start, c.evidence_end, tc.thread_id, c.proposition_text, c.time_relation, "
+    "at.confidence "
     "FROM claims c JOIN documents d ON d.id = c.document_id "
+    "LEFT JOIN attributions at ON at.id = c.attribution_id "
     "LEFT JOIN actors va ON va.id = c.voice_actor_id "
     "LEFT JOIN entities ve ON ve.id = va.entity_id "
     "LEFT JOIN thread_claims tc ON tc.claim_id = c.id"
@@ -250,7 +279,7 @@ _STATEMENT_SELECT = (
 def _statement(row: Sequence[Any]) -> ClaimStatement:
     (cid, doc, name, title, outlet, published, vid, vname, vtype, vcountry, stance, side,
      polarity, modality, tvalue, quantity, s_start, s_end, text, e_start, e_end, thread,
-     prop, relation) = row  # fmt: skip
+     prop, relation, confidence) = row  # fmt: skip
     if vname is None:
         voice = Voice(None, outlet or "publisher", "publisher", None)
     else:
@@ -280,6 +309,7 @@ def _statement(row: Sequence[Any]) -> ClaimStatement:
         evidence={"start": int(e_start), "end": int(e_end)},
         thread=thread,
         proposition=prop,
+        confidence=None if confidence is None else float(confidence),
     )
 
 
@@ -476,6 +506,7 @@ class ClaimStore:
                     "deny": contest.deny,
                     "claims": contest.claims,
                     "strength": contest.strength,
+                    "claim_sides": contest.claim_sides,
                 }
                 contest_rows.append(
                     (
@@ -630,6 +661,12 @@ class ClaimStore:
                 for chunk in _chunks(list(dict.fromkeys(keys)))
                 for v in ClaimStore._voices(self, chunk)  # type: ignore[arg-type]
             }
+            groups = {
+                str(r[0]): str(r[1])
+                for r in self._execute(  # type: ignore[attr-defined]
+                    "SELECT document_id, group_id FROM document_groups"
+                ).fetchall()
+            }
             out = []
             for ((tid, prop, kind, score, _, first, last), sides), ids in zip(
                 parsed, wanted, strict=True
@@ -646,6 +683,8 @@ class ClaimStore:
                         unique.append(st)
                 affirm = [voices[k] for k in sides["affirm"]]
                 deny = [voices[k] for k in sides["deny"]]
+                unique = _placed(unique, kind, sides)
+                unique = _fold_republications(unique, groups)
                 out.append(
                     Contested(
                         thread=tid,
@@ -874,6 +913,70 @@ _NOT_A_NAME = frozenset(
     "others some many most several these those his her their its our my your critics "
     "sources officials analysts experts".split()
 )
+
+
+def _placed(
+    statements: list[ClaimStatement], kind: str, sides: dict[str, Any]
+) -> list[ClaimStatement]:
+    """Each statement on the side of the contest it stands on. A time or quantity
+    contest's claims all affirm the act; which account each gives (side A: earlier or
+    fewer, side B: later or more) is the contest's, per claim, or, in stores built
+    before that was kept, the side its voice is listed on."""
+    if kind == "polarity":
+        return statements
+    per_claim: dict[str, str] = sides.get("claim_sides") or {}
+    deny = set(sides.get("deny") or ())
+    out = []
+    for st in statements:
+        side = per_claim.get(st.claim) or ("deny" if st.voice.id in deny else "affirm")
+        out.append(replace(st, side=side))
+    return out
+
+
+_WORD = re.compile(r"\w+")
+
+#: How alike (shared words over all words) two sentences of one voice in two copies of
+#: an article must be to be one statement republished, lightly edited or not
+REPUBLISHED_OVERLAP = 0.6
+
+
+def _fold_republications(
+    statements: list[ClaimStatement], groups: dict[str, str]
+) -> list[ClaimStatement]:
+    """A wire story carried by several outlets (one near-duplicate group, see
+    ``threads.near_duplicate_groups``) says each thing once: a voice's statement on one
+    side from a copy is kept from the first copy only, with the number of other copies
+    that repeat it and their document ids."""
+    kept: list[tuple[ClaimStatement, tuple[str, str, str], set[str]]] = []
+    for st in statements:
+        group = groups.get(st.document, st.document)
+        words = {w.lower() for w in _WORD.findall(st.text)}
+        for n, (first, key, first_words) in enumerate(kept):
+            if (
+                key == (st.voice.name, st.side, group)
+                and st.document != first.document
+                and st.document not in first.republished_in
+                and _alike(words, first_words)
+            ):
+                kept[n] = (
+                    replace(
+                        first,
+                        republications=first.republications + 1,
+                        republished_in=[*first.republished_in, st.document],
+                    ),
+                    key,
+                    first_words,
+                )
+                break
+        else:
+            kept.append((st, (st.voice.name, st.side, group), words))
+    return [st for st, _, _ in kept]
+
+
+def _alike(a: set[str], b: set[str]) -> bool:
+    if not a or not b:
+        return a == b
+    return len(a & b) / len(a | b) >= REPUBLISHED_OVERLAP
 
 
 def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:

@@ -126,6 +126,10 @@ class Contest:
     #: "rebuttal": one side answers the other's claim ("dismissed X's accusation");
     #: "named": one names the other; "separate": they only say opposite things
     strength: str = "separate"
+    #: claim id -> "affirm" (side A) or "deny" (side B): where each sentence stands in
+    #: this contest; for time and quantity contests every claim affirms the act, and
+    #: only this says which of the two accounts it gives
+    claim_sides: dict[str, str] = field(default_factory=dict)
 
 
 # -- near-duplicate articles ---------------------------------------------------------
@@ -439,6 +443,10 @@ def find_contests(thread: Thread, group_of: dict[str, str] | None = None) -> lis
         affirm = [str(v) for v in dict.fromkeys(a.voice for a, _ in pairs)]
         deny = [str(v) for v in dict.fromkeys(b.voice for _, b in pairs)]
         used = list(dict.fromkeys(c.id for pair in pairs for c in pair))
+        claim_sides: dict[str, str] = {}
+        for a, b in pairs:
+            claim_sides.setdefault(a.id, "affirm")
+            claim_sides.setdefault(b.id, "deny")
         strength = (
             "rebuttal"
             if any(_rebuts(a, b) for a, b in pairs)
@@ -447,7 +455,7 @@ def find_contests(thread: Thread, group_of: dict[str, str] | None = None) -> lis
             else "separate"
         )
         total = score(len(affirm), len(deny), outlets, specific) + STRENGTH_BONUS[strength]
-        out.append(Contest(kind, affirm, deny, used, total, strength))
+        out.append(Contest(kind, affirm, deny, used, total, strength, claim_sides))
     return out
 
 

@@ -313,6 +313,8 @@ def contested(request: Request, about: Text = None, page: Page = 1) -> Response:
     store = state_of(request).store()
     offset = (page - 1) * PAGE_SIZE
     rows = [c.to_dict() for c in store.contested(limit=PAGE_SIZE, offset=offset, about=about)]
+    for row in rows:
+        row["columns"] = contest_columns(row)
     total = store.count_contested(about=about)
     return _render(
         request,
@@ -325,6 +327,53 @@ def contested(request: Request, about: Text = None, page: Page = 1) -> Response:
         actor_url=actor_url,
         quote_html=quote_html,
     )
+
+
+#: Each side of a contested item shows this many quotes; the rest fold away
+CONTEST_QUOTES = 2
+
+#: Column headings per kind of contest: side A, side B
+CONTEST_LABELS = {
+    "polarity": ("Affirming", "Denying"),
+    "time": ("Says it happened earlier", "Says it happened later"),
+    "quantity": ("Says fewer", "Says more"),
+}
+
+
+def contest_columns(item: dict[str, Any]) -> list[dict[str, Any]]:
+    """A contested item's two columns, each with its heading, its voices, the quotes
+    shown (the ``CONTEST_QUOTES`` most confident, in reading order; the first ones where
+    none is scored) and the rest, folded."""
+    labels = CONTEST_LABELS.get(item["kind"], CONTEST_LABELS["polarity"])
+    confidence = item.get("confidence") or {}
+    copies = item.get("republications") or {}
+    statements = [
+        {
+            **s,
+            "confidence": confidence.get(s["claim"]),
+            "republications": copies.get(s["claim"], {}).get("count", 0),
+            "republished_in": copies.get(s["claim"], {}).get("documents", []),
+        }
+        for s in item["statements"]
+    ]
+    out = []
+    for side, label in zip(("affirm", "deny"), labels, strict=True):
+        said = [s for s in statements if s["side"] == side]
+        ranked = sorted(
+            range(len(said)),
+            key=lambda n: (said[n].get("confidence") is None, -(said[n].get("confidence") or 0), n),
+        )
+        best = set(ranked[:CONTEST_QUOTES])
+        out.append(
+            {
+                "side": side,
+                "label": label,
+                "voices": item[side],
+                "shown": [s for n, s in enumerate(said) if n in best],
+                "rest": [s for n, s in enumerate(said) if n not in best],
+            }
+        )
+    return out
 
 
 def quote_html(statement: dict[str, Any]) -> Any:
