@@ -293,6 +293,29 @@ def test_network_on_stdout_is_xml(examples_db: str) -> None:
     assert ">speaks<" not in out and ">acts<" in out
 
 
+def test_network_names_with_markup_and_control_characters_stay_parseable() -> None:
+    import xml.etree.ElementTree as ET
+
+    from claimgraph.browse import Network, NetworkEdge, NetworkNode
+    from claimgraph.exporters.network import FORMATS
+
+    name = 'Smith & <Sons> "Ltd"\x01\x0b\x1f'
+    net = Network(
+        [
+            NetworkNode("e:1", name, "organisation", None, 1),
+            NetworkNode("e:2", "Iran\x00", "state", "IRN", 1),
+        ],
+        [NetworkEdge("e:1", "e:2", "speaks", 1)],
+    )
+    for fmt, write in FORMATS.items():
+        root = ET.fromstring(write(net).encode("utf-8"))  # parses: markup escaped, controls gone
+        if fmt == "graphml":
+            labels = [el.text for el in root.iter() if el.get("key") == "n_label"]
+        else:
+            labels = [el.get("label") for el in root.iter() if el.tag.endswith("}node")]
+        assert labels == ['Smith & <Sons> "Ltd"', "Iran"], fmt
+
+
 # --------------------------------------------------------------------------- SQL views
 
 
