@@ -367,3 +367,38 @@ def test_page_totals_agree_with_the_store_lists(examples_db: str) -> None:
             assert total == len(every) and [r.id for r in rows] == [r.id for r in every[2:5]]
         rows, total = store.statement_page(speaker="kanaani", limit=500)
         assert [s.id for s in rows] == [s.id for s in store.statements(speaker="kanaani")]
+
+
+def _page_total(html: str) -> int:
+    """The total the statements page's pager states ("1–50 of 200" or "17 in all")."""
+    m = re.search(r"of (\d+)</span>|<p class=\"muted\">(\d+) in all</p>", html)
+    assert m, "no total on the page"
+    return int(m.group(1) or m.group(2))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"stance": "deny"},
+        {"min_confidence": "0"},
+        {"min_confidence": "0.9"},
+        {"speaker": "Kanaani", "min_confidence": "0"},
+    ],
+)
+def test_statements_page_lists_what_the_api_lists(api: httpx.Client, query: dict[str, str]) -> None:
+    """One filter definition: the page and /api/statements agree on the same query
+    string, the default confidence threshold included."""
+    page = api.get("/statements", params=query)
+    assert page.status_code == 200
+    listed = api.get("/api/statements", params={**query, "limit": 1}).json()["total"]
+    assert _page_total(page.text) == listed
+
+
+def test_statements_form_with_empty_fields_means_no_filter(api: httpx.Client) -> None:
+    """An HTML form sends every field, empty ones as ``name=``: that is no filter."""
+    empty = api.get("/statements", params={"speaker": "", "about": "", "stance": ""})
+    assert empty.status_code == 200
+    assert _page_total(empty.text) == _page_total(api.get("/statements").text)
+    assert api.get("/api/statements", params={"stance": ""}).status_code == 200
+    assert api.get("/api/statements", params={"stance": "no such!"}).status_code == 422

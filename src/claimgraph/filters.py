@@ -485,13 +485,19 @@ def query_dependency(listing: str) -> Callable[..., Filters]:
             default=None,
             annotation=Annotated[
                 str | None,
-                Query(max_length=f.max_length, pattern=f.pattern, description=f.help_text(listing)),
+                Query(
+                    max_length=f.max_length,
+                    # an empty field, as an HTML form sends it, means "no filter"
+                    pattern=None if f.pattern is None else f"^$|{f.pattern}",
+                    description=f.help_text(listing),
+                ),
             ],
         )
         for f in fields_for(listing)
     ]
 
     def dependency(**values: str | None) -> Filters:
+        values = {name: value or None for name, value in values.items()}
         if "min_confidence" in values and values["min_confidence"] is None:
             values["min_confidence"] = str(default_min_confidence())
         return Filters(**values)  # type: ignore[arg-type]  # Filters reads the number

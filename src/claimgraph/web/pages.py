@@ -12,10 +12,11 @@ from collections import Counter
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from claimgraph.filters import Filters, query_dependency
 from claimgraph.web.app import NotFoundError, package_path, state_of
 from claimgraph.web.highlight import article_blocks, marked_sentence
 
@@ -264,16 +265,16 @@ def actor(request: Request, entity_id: str) -> Response:
 @router.get("/statements", response_class=HTMLResponse)
 def statements(
     request: Request,
-    speaker: Text = None,
+    filters: Annotated[Filters, Depends(query_dependency("statements"))],
     about: Text = None,
-    stance: Text = None,
     page: Page = 1,
 ) -> Response:
+    """The statements the API's ``/api/statements`` lists for the same query string
+    (one filter definition, the confidence threshold included), a page at a time."""
     store = state_of(request).store()
     rows, total = store.statement_page(
-        speaker=speaker,
         about=about,
-        stance=stance or None,
+        filters=filters,
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
     )
@@ -283,9 +284,9 @@ def statements(
         nav="statements",
         title="Statements",
         rows=rows,
-        speaker=speaker or "",
-        about=about or "",
-        stance=stance or "",
+        speaker=filters.speaker or "",
+        about=about or filters.text or "",
+        stance=filters.stance or "",
         paging=_pager(request, page, total),
         speaker_url=speaker_urls(store, rows),
     )
