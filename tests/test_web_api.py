@@ -402,3 +402,15 @@ def test_statements_form_with_empty_fields_means_no_filter(api: httpx.Client) ->
     assert _page_total(empty.text) == _page_total(api.get("/statements").text)
     assert api.get("/api/statements", params={"stance": ""}).status_code == 200
     assert api.get("/api/statements", params={"stance": "no such!"}).status_code == 422
+
+
+def test_statements_form_shows_the_threshold_in_force(api: httpx.Client) -> None:
+    """The form's confidence field shows the threshold applied, so resubmitting the
+    form keeps it (0 after asking for everything, the default otherwise)."""
+    default = api.get("/api/statements", params={"limit": 1}).json()
+    assert default["total"] > 0
+    shown = re.search(r'name="min_confidence" value="([^"]*)"', api.get("/statements").text)
+    assert shown and 0 < float(shown.group(1)) < 1
+    everything = api.get("/statements", params={"min_confidence": "0"}).text
+    shown = re.search(r'name="min_confidence" value="([^"]*)"', everything)
+    assert shown and float(shown.group(1)) == 0

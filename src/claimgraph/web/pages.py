@@ -287,6 +287,7 @@ def statements(
         speaker=filters.speaker or "",
         about=about or filters.text or "",
         stance=filters.stance or "",
+        min_confidence=filters.min_confidence or 0,  # None: no threshold, i.e. 0
         paging=_pager(request, page, total),
         speaker_url=speaker_urls(store, rows),
     )
