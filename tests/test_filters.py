@@ -98,6 +98,23 @@ def test_kind_speaker_and_date_filters(db: str) -> None:
     assert bad.exit_code == 2
 
 
+def test_mode_speech_or_thought(db: str) -> None:
+    """``--mode speech`` is "who *said*": statements whose cue reports thought
+    (believes, fears, wants) are left out, on the CLI and the API alike."""
+    every = cli_json("statements", "--db", db, "--min-confidence", "0")
+    said = cli_json("statements", "--db", db, "--min-confidence", "0", "--mode", "speech")
+    thought = cli_json("statements", "--db", db, "--min-confidence", "0", "--mode", "thought")
+    assert said and thought, "the examples hold both kinds of cue"
+    assert {r["mode"] for r in said} == {"speech"} and {r["mode"] for r in thought} == {"thought"}
+    assert len(said) + len(thought) == len(every)
+    page = api(db, "/api/statements", mode="thought", min_confidence="0", limit=500)
+    assert [s["id"] for s in page["items"]] == [r["id"] for r in thought]
+    claims = cli_json("claims", "--db", db, "--mode", "thought")
+    assert api(db, "/api/claims", mode="thought", limit=500)["total"] == len(claims)
+    bad = CliRunner().invoke(main, ["statements", "--db", db, "--mode", "direct"])
+    assert bad.exit_code == 2
+
+
 def test_events_and_claims_take_the_same_filters(db: str) -> None:
     aid = cli_json("events", "--db", db, "--type", "aid", "--since", "2022-10")
     assert aid and {e["type"] for e in aid} == {"AID"}

@@ -12,7 +12,10 @@ its query parameters with :func:`query_dependency`. So ``--stance deny`` and
 The SQL for each listing lives here too (``*_where``), so that a filter means the
 same thing in the one-shot listing and in its paged form.
 
-``kind`` is the attribution's kind of quote, ``direct``, ``indirect`` or ``mixed``.
+``kind`` is the attribution's kind of quote, ``direct``, ``indirect`` or ``mixed``;
+``mode`` says whether it reports ``speech`` (said, wrote, denied) or a ``thought``
+(believes, fears, wants), from its cue (``claimgraph.cues``), so "who *said*" is
+``--mode speech``.
 ``min_confidence`` (``--min-confidence``, ``?min_confidence=``) keeps the statements
 whose calibrated confidence (:mod:`claimgraph.confidence`) is at least that; the
 command line and the API default it to the shipped model's threshold
@@ -29,6 +32,8 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from typing import Annotated, Any, TypeVar
+
+from claimgraph.cues import MODES
 
 #: The kinds of quote an attribution has (``Attribution.kind``).
 KINDS = ("direct", "indirect", "mixed")
@@ -53,6 +58,8 @@ class FilterField:
     max_length: int = 200
     #: Listing-specific help, where the generic text would mislead.
     help_for: tuple[tuple[str, str], ...] = ()
+    #: The only values it takes, where they are a closed set (a choice on the CLI).
+    choices: tuple[str, ...] = ()
 
     @property
     def option(self) -> str:
@@ -80,6 +87,16 @@ FIELDS: tuple[FilterField, ...] = (
         ("statements", "events", "claims"),
         pattern=r"^(direct|indirect|mixed)$",
         max_length=10,
+        choices=KINDS,
+    ),
+    FilterField(
+        "mode",
+        "MODE",
+        "Only statements reporting speech (said, wrote, denied) or thought (believes, fears).",
+        ("statements", "events", "claims"),
+        pattern=r"^(speech|thought)$",
+        max_length=10,
+        choices=MODES,
     ),
     FilterField(
         "min_confidence",
@@ -173,6 +190,7 @@ class Filters:
 
     stance: str | None = None
     kind: str | None = None
+    mode: str | None = None
     speaker: str | None = None
     type: str | None = None
     document: str | None = None
@@ -197,13 +215,15 @@ class Filters:
             value = getattr(self, f.name)
             if value is not None:
                 value = str(value).strip() or None
-            if value is not None and f.name in ("stance", "kind"):
+            if value is not None and f.name in ("stance", "kind", "mode"):
                 value = value.lower()
             if value is not None and f.name == "type":
                 value = value.upper()
             object.__setattr__(self, f.name, value)
         if self.kind is not None and self.kind not in KINDS:
             raise ValueError(f"unknown kind {self.kind!r}: use one of {', '.join(KINDS)}")
+        if self.mode is not None and self.mode not in MODES:
+            raise ValueError(f"unknown mode {self.mode!r}: use one of {', '.join(MODES)}")
         for bound in (self.since, self.until):
             if bound is not None and not re.fullmatch(_DATE[1:-1], bound):
                 raise ValueError(f"not a date: {bound!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
@@ -259,6 +279,9 @@ def statement_where(f: Filters | None) -> tuple[list[str], list[Any]]:
     if f.kind:
         where.append("a.kind = ?")
         params.append(f.kind)
+    if f.mode:
+        where.append("a.mode = ?")
+        params.append(f.mode)
     if f.speaker:
         where.append(f"a.speaker_actor_id IN (SELECT id FROM actors WHERE LOWER(name) {_LIKE})")
         params.append(contains_pattern(f.speaker))
@@ -297,6 +320,9 @@ def event_where(f: Filters | None) -> tuple[list[str], list[Any]]:
     if f.kind:
         voice.append("v.kind = ?")
         params.append(f.kind)
+    if f.mode:
+        voice.append("v.mode = ?")
+        params.append(f.mode)
     if f.speaker:
         voice.append(f"v.speaker_actor_id IN (SELECT id FROM actors WHERE LOWER(name) {_LIKE})")
         params.append(contains_pattern(f.speaker))
@@ -340,6 +366,9 @@ def claim_where(f: Filters | None) -> tuple[list[str], list[Any]]:
     if f.kind:
         where.append("c.attribution_id IN (SELECT id FROM attributions WHERE kind = ?)")
         params.append(f.kind)
+    if f.mode:
+        where.append("c.attribution_id IN (SELECT id FROM attributions WHERE mode = ?)")
+        params.append(f.mode)
     if f.speaker:
         where.append(f"LOWER(COALESCE(ve.name, va.name)) {_LIKE}")
         params.append(contains_pattern(f.speaker))
@@ -466,7 +495,7 @@ def click_options(
                 metavar=f.metavar,
                 help=f.help_text(listing),
                 callback=check,
-                type=click.Choice(KINDS) if f.name == "kind" else None,
+                type=click.Choice(f.choices) if f.choices else None,
             )(decorated)
         return decorated  # type: ignore[no-any-return]
 
