@@ -92,17 +92,18 @@ def test_plover_floor(plover_report: PloverReport, measure: str) -> None:
 # --------------------------------------------------------------------------- claims
 
 #: Multi-article claims floors on the bundled story set (examples/, with its hand-made
-#: gold examples/gold/story.gold.json), measured 2026-11-28 (docs/evaluation.md). The
+#: gold examples/gold/story.gold.json), measured 2026-11-28 (docs/evaluation.md), raised
+#: 2026-12-04 (issue 14: own-made weapons, denials of the kind of thing accused). The
 #: set ships in the repository, so this gate runs on every machine.
 CLAIMS_FLOORS = {
     "contested_precision": 1.0,
     "contested_recall": 1.0,
-    "bcubed_precision": 0.95,
-    "bcubed_recall": 0.27,
-    "covered_precision": 0.90,
+    "bcubed_precision": 0.97,
+    "bcubed_recall": 0.28,
+    "covered_precision": 0.96,
     # over the covered mentions only: newly covered mentions can lower it while the
     # recall over all mentions (bcubed_recall) rises, so it is pinned a little lower
-    "covered_recall": 0.63,
+    "covered_recall": 0.68,
     "duplicates_f1": 1.0,
 }
 

@@ -505,6 +505,19 @@ class _Builder:
             ]
             # people deny what they are accused of: prefer claims about the denier's side
             before = [c for c in before if self.answers_for(c["proposition"], voices)]
+            # "Iran rejected the accusation. 'There are no Iranian military advisers in
+            # Crimea,' Kanaani said": where the denier's side says the things it is
+            # accused of giving or doing do not exist, the accusation is about that kind
+            # of thing (advisers, not drones)
+            kinds = self.denied_kinds_near(pos, end, voices)
+            own = [
+                c
+                for c in before
+                if c["proposition"]["object"] in kinds
+                and self.same_side(c["proposition"]["actor"], voices)
+            ]
+            if own:
+                before = own
             if not before:
                 # no claim of a proposition to join: answer the accusation itself
                 self.answer_accusation(pos, end, att, voices, ev)
@@ -512,6 +525,31 @@ class _Builder:
             last = max(c["evidence"]["start"] for c in before)
             for ante in [c for c in before if c["evidence"]["start"] == last]:
                 self.deny_as(ante, pos, end, att, voices, ev)
+
+    def denied_kinds_near(self, start: int, end: int, voices: list[str]) -> set[str]:
+        """The kinds of thing the voices' side says do not exist ("there are no Iranian
+        military advisers": personnel) in the denial's own sentence or the next one."""
+        sentence = self.sentence_of(start, end)
+        reach = sentence["end"]
+        if reach + 1 < len(self.text):
+            reach = max(reach, self.sentence_of(reach + 1, reach + 1)["end"])
+        kinds: set[str] = set()
+        for a in self.x.attributions:
+            if a.speaker is None or not (sentence["start"] <= a.content.start <= reach):
+                continue
+            if a.speaker not in voices and not (
+                self.same_side(a.speaker, voices) or self.same_side(voices[0], [a.speaker])
+            ):
+                continue
+            m = _NO_SUCH.match(" ".join(a.content.text.split()).strip("\"'“”‘’ "))
+            if m is None:
+                continue
+            kind = object_class(
+                re.split(r"\s+(?:in|on|at|or|and|to|for|with|being)\s+|,", m.group(1))[0]
+            )
+            if kind is not None:
+                kinds.add(kind)
+        return kinds
 
     def deny_as(
         self,
@@ -780,6 +818,8 @@ class _Builder:
 
     def event_claims(self, ev: dict[str, Any]) -> None:
         prop = self.event_proposition(ev)
+        if self.own_make(ev, prop):
+            return
         sign = -1 if ev["polarity"] == "negated" else 1
         if prop.pop("flip", False):
             sign = -sign
@@ -828,6 +868,18 @@ class _Builder:
                 )
         if ev.get("alleged_by"):
             self.add(base, voice=ev["alleged_by"], stance="allege", side=1, att=att)
+
+    def own_make(self, ev: dict[str, Any], prop: dict[str, Any]) -> bool:
+        """ "Russian troops fight with Russian-made weapons", "Russian forces used
+        Russian-made equipment": said of an attacker's own state's weapons, this is about
+        where the weapons come from (often against a claim that another state supplied
+        them), not a report of an attack: it affirms no attack."""
+        if ev["type"] != "ASSAULT" or not ev.get("object") or prop["actor"] is None:
+            return False
+        m = _MAKER_NAME.search(ev["object"]["text"])
+        place = lookup_place(m.group(1) or m.group(2)) if m else None
+        attacker = self.actors.get(prop["actor"])
+        return place is not None and attacker is not None and attacker.country == place[0]
 
     def supplied_by_maker(self, ev: dict[str, Any], prop: dict[str, Any]) -> dict[str, Any] | None:
         """ "Russia launched Iranian-made drones at Kyiv", "drones built in Iran struck the
