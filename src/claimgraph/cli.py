@@ -788,6 +788,8 @@ def _print_events(rows: list[EventRow]) -> None:
         if marks:
             line.append(f" [{', '.join(marks)}]", style="red" if "negated" in marks else "yellow")
         line.append(f" · {_clean(e.voice)}", style="dim" if e.voice == "publisher" else "green")
+        if e.confidence is not None:
+            line.append(f" · p={e.confidence:.2f}", style="dim")
         console.print(line, soft_wrap=not console.is_terminal)
         where = f"    {_trim(e.sentence, 200)} — {_clean(e.document_name)}"
         console.print(Text(where, style="dim"), soft_wrap=not console.is_terminal)
@@ -940,6 +942,53 @@ def train_confidence(
         f"threshold {summary['threshold']:.2f} (train precision "
         f"{summary['train_precision_at_threshold']:.3f}); train ECE {summary['train_ece']:.3f}"
     )
+    click.echo(f"wrote {target}")
+
+
+@train_group.command(
+    name="event-confidence", short_help="Learn the event confidence model from PLOVER records."
+)
+@click.option(
+    "--plover",
+    "path",
+    metavar="FILE",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="PLOVER gold records (../shared/eval/plover/PLOVER_GSR_CAMEO.dev.json).",
+)
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first N records.")
+@click.option(
+    "--out",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the weights (default: the shipped data/event_confidence.json).",
+)
+@_model_option
+def train_event_confidence(
+    path: Path, limit: int | None, out: Path | None, model: str | None
+) -> None:
+    """Learn the event confidence model (logistic regression) from PLOVER records.
+
+    Runs the extractor over each record's sentence, labels each event 1 when its type
+    is the record's gold type, fits on the even-indexed records and prints the
+    calibration on the odd-indexed ones, then writes weights fitted on all records.
+    Deterministic: the same data and extractor give the same weights.
+    """
+    from claimgraph.confidence import write_model
+    from claimgraph.event_confidence import format_heldout, shipped_model_path, train
+
+    extractor = _make_extractor(model)()
+    with _CountProgress("train") as progress:
+        learned, summary = train(path, extractor, limit=limit, progress=progress)
+    target = out or shipped_model_path()
+    write_model(learned, target)
+    click.echo(
+        f"{summary['examples']} events ({summary['positives']} of the gold type); "
+        f"train ECE {summary['train_ece']:.3f}"
+    )
+    if summary["heldout"] is not None:
+        click.echo(format_heldout(summary["heldout"]))
     click.echo(f"wrote {target}")
 
 

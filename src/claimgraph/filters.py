@@ -21,7 +21,9 @@ whose calibrated confidence (:mod:`claimgraph.confidence`) is at least that; the
 command line and the API default it to the shipped model's threshold
 (:func:`default_min_confidence`), chosen for precision >= 0.85 on PolNeAR train, and
 0 shows everything. Statements no model scored (stored before schema version 9)
-are always kept.
+are always kept. On events it compares the event's own confidence
+(:mod:`claimgraph.event_confidence`, that its type is right), defaults to 0, and
+keeps events stored before schema version 10.
 """
 
 from __future__ import annotations
@@ -103,9 +105,16 @@ FIELDS: tuple[FilterField, ...] = (
         "P",
         "Only statements whose confidence (0..1) is at least P; 0 shows all "
         "(default: the confidence model's precision-first threshold, docs/models.md).",
-        ("statements",),
+        ("statements", "events"),
         pattern=_PROBABILITY,
         max_length=8,
+        help_for=(
+            (
+                "events",
+                "Only events whose confidence (0..1, that the type is right) is at least P "
+                "(default 0: all; docs/models.md).",
+            ),
+        ),
     ),
     FilterField(
         "speaker",
@@ -349,6 +358,10 @@ def event_where(f: Filters | None) -> tuple[list[str], list[Any]]:
             f"e.sentence_start), e.trigger_text)) {_LIKE}"
         )
         params.append(contains_pattern(f.text))
+    if f.min_confidence:
+        # an event no model scored (stored before schema version 10) is not filtered out
+        where.append("(e.confidence IS NULL OR e.confidence >= ?)")
+        params.append(f.min_confidence)
     return where, params
 
 
@@ -441,9 +454,12 @@ def contested_where(f: Filters | None) -> tuple[list[str], list[Any]]:
 # --------------------------------------------------------------------------- CLI, API
 
 
-def default_min_confidence() -> float:
-    """What ``--min-confidence`` / ``?min_confidence=`` default to on a listing: the
-    shipped confidence model's threshold (train precision >= 0.85), 0 without one."""
+def default_min_confidence(listing: str = "statements") -> float:
+    """What ``--min-confidence`` / ``?min_confidence=`` default to on a listing: for
+    statements the shipped confidence model's threshold (train precision >= 0.85), 0
+    without one; for events 0 (all: an event is never hidden by default)."""
+    if listing == "events":
+        return 0.0
     from claimgraph.confidence import default_threshold
 
     return default_threshold()
@@ -485,7 +501,7 @@ def click_options(
                     metavar=f.metavar,
                     help=f.help_text(listing),
                     type=click.FloatRange(0.0, 1.0),
-                    default=default_min_confidence,
+                    default=functools.partial(default_min_confidence, listing),
                     show_default=False,
                 )(decorated)
                 continue
@@ -528,7 +544,7 @@ def query_dependency(listing: str) -> Callable[..., Filters]:
     def dependency(**values: str | None) -> Filters:
         values = {name: value or None for name, value in values.items()}
         if "min_confidence" in values and values["min_confidence"] is None:
-            values["min_confidence"] = str(default_min_confidence())
+            values["min_confidence"] = str(default_min_confidence(listing))
         return Filters(**values)  # type: ignore[arg-type]  # Filters reads the number
 
     dependency.__signature__ = inspect.Signature(params, return_annotation=Filters)  # type: ignore[attr-defined]

@@ -160,6 +160,9 @@ class Extraction:
     attributions: list[Attribution] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     claims: list[dict[str, Any]] = field(default_factory=list)
+    #: Each event's trigger as the parser read it, (lemma, part of speech), in the order
+    #: of ``events``; a feature of the event confidence, not part of the JSON contract.
+    event_words: list[tuple[str, str]] = field(default_factory=list)
 
     def actor(self, actor_id: str | None) -> Actor | None:
         if actor_id is None:

@@ -21,6 +21,7 @@ from spacy.vocab import Vocab
 import claimgraph.actors
 import claimgraph.attributions  # registers the spaCy factories (as do the next)
 import claimgraph.confidence
+import claimgraph.event_confidence
 import claimgraph.events
 from claimgraph.actors import ActorRecord
 from claimgraph.attributions import AttributionSpan, attribution_spans
@@ -290,15 +291,23 @@ def to_extraction(document: Document, sdoc: Doc) -> Extraction:
     position = {id(a): i for i, a in enumerate(attribution_spans(sdoc))}
     attribution_ids = {position[id(att)]: f"t{n}" for n, (att, _) in enumerate(kept, start=1)}
     events = claimgraph.events.events_to_dicts(sdoc, document, ids, attribution_ids, claim_span)
+    # the same events, in order: the trigger word as parsed (event confidence features)
+    words = [
+        (sdoc[ev.head].lemma_.lower(), sdoc[ev.head].pos_) if 0 <= ev.head < len(sdoc) else ("", "")
+        for ev in claimgraph.events.event_spans(sdoc)
+        if claim_span(*ev.trigger)
+    ]
     extraction = Extraction(
         document=document,
         sections=[Section(s.kind, s.start, s.end) for s in sections],
         actors=actors,
         events=events,
         attributions=attributions,
+        event_words=words if len(words) == len(events) else [],
     )
     extraction.claims = build_claims(extraction, sdoc)
     claimgraph.confidence.score_extraction(extraction)
+    claimgraph.event_confidence.score_events(extraction)
     return extraction
 
 

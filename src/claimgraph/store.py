@@ -225,6 +225,9 @@ class EventRow:
     source: str | None
     stance: str | None
     section: str
+    #: Calibrated probability that the event's type is right (``claimgraph.event_confidence``);
+    #: ``None`` for events stored before schema version 10 or by an unscored extractor.
+    confidence: float | None
     sentence: str
 
     @property
@@ -748,9 +751,9 @@ class Store(EntityStore, ClaimStore, SearchStore, BrowseStore):
             "actor_id, target_id, trigger_start, trigger_end, trigger_text, object_start, "
             "object_end, object_text, quantity, time_text, time_value, time_relation, "
             "time_start, time_end, polarity, modality, attribution_id, section, "
-            "sentence_start, sentence_end) "
+            "sentence_start, sentence_end, confidence) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "?, ?)",
+            "?, ?, ?)",
             [
                 _event_values(extraction, n, ev, gid)
                 for n, ev in enumerate(extraction.events, start=1)
@@ -912,7 +915,8 @@ class Store(EntityStore, ClaimStore, SearchStore, BrowseStore):
             "e.trigger_text, e.trigger_start, e.trigger_end, e.object_text, e.quantity, "
             "e.time_text, e.time_value, e.time_relation, e.polarity, e.modality, "
             "e.attribution_id, sp.name, sp.type, sp.country, att.source_text, att.stance, "
-            f"e.section, e.sentence_start, e.sentence_end, SUBSTR(d.text, {window_start} + 1, "
+            "e.section, e.confidence, e.sentence_start, e.sentence_end, "
+            f"SUBSTR(d.text, {window_start} + 1, "
             f"e.trigger_end - {window_start} + {SENTENCE_WINDOW}) "
             "FROM events e JOIN documents d ON d.id = e.document_id "
             "LEFT JOIN actors ac ON ac.id = e.actor_id "
@@ -1125,7 +1129,18 @@ def _event_values(
         section,
         sentence.get("start"),
         sentence.get("end"),
+        _confidence(ev.get("confidence")),
     )
+
+
+def _confidence(value: Any) -> float | None:
+    """An event's confidence as stored: rounded like the JSON shows it; ``None`` where
+    no model scored it or the value is not a probability."""
+    try:
+        p = float(value)
+    except (TypeError, ValueError):
+        return None
+    return round(p, 3) if 0.0 <= p <= 1.0 else None
 
 
 def _event_row(row: Sequence[Any]) -> EventRow:

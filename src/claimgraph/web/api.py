@@ -104,6 +104,8 @@ class EventOut(BaseModel):
     date: str | None
     voice: str
     sentence: str
+    #: Calibrated probability that the type is right; null for unscored events.
+    confidence: float | None = None
 
 
 class ActorProfileOut(BaseModel):
