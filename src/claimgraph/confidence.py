@@ -167,13 +167,19 @@ def _sigmoid(z: float) -> float:
     return e / (1.0 + e)
 
 
-@lru_cache(maxsize=1)
-def load_model() -> ConfidenceModel | None:
-    """The shipped model (``data/confidence.json``), or ``None`` when absent."""
-    path = resources.files("claimgraph.data").joinpath(MODEL_FILE)
+def read_shipped_model(name: str) -> ConfidenceModel | None:
+    """A model shipped as ``claimgraph/data/NAME``, or ``None`` when absent (the one
+    reader of the attribution and the event confidence models)."""
+    path = shipped_model_path(name)
     if not path.is_file():
         return None
     return ConfidenceModel.from_json(json.loads(path.read_text("utf-8")))
+
+
+@lru_cache(maxsize=1)
+def load_model() -> ConfidenceModel | None:
+    """The shipped model (``data/confidence.json``), or ``None`` when absent."""
+    return read_shipped_model(MODEL_FILE)
 
 
 def default_threshold() -> float:
@@ -443,8 +449,9 @@ def write_model(model: ConfidenceModel, path: str | Path) -> None:
     Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def shipped_model_path() -> Path:
-    return Path(str(resources.files("claimgraph.data").joinpath(MODEL_FILE)))
+def shipped_model_path(name: str = MODEL_FILE) -> Path:
+    """Where a model shipped inside the package lives (``claimgraph/data/NAME``)."""
+    return Path(str(resources.files("claimgraph.data").joinpath(name)))
 
 
 __all__ = [
@@ -463,7 +470,9 @@ __all__ = [
     "keep_confident",
     "labelled_predictions",
     "load_model",
+    "read_shipped_model",
     "score_extraction",
+    "shipped_model_path",
     "train",
     "write_model",
 ]

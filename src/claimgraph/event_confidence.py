@@ -22,15 +22,16 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from claimgraph import confidence
 from claimgraph.confidence import (
     DIGITS,
     ConfidenceModel,
     calibration,
     fit_logistic,
+    read_shipped_model,
 )
 from claimgraph.model import Extraction
 
@@ -154,10 +155,7 @@ def extraction_features(extraction: Extraction) -> list[dict[str, float]]:
 @lru_cache(maxsize=1)
 def load_model() -> ConfidenceModel | None:
     """The shipped model (``data/event_confidence.json``), or ``None`` when absent."""
-    path = resources.files("claimgraph.data").joinpath(MODEL_FILE)
-    if not path.is_file():
-        return None
-    return ConfidenceModel.from_json(json.loads(path.read_text("utf-8")))
+    return read_shipped_model(MODEL_FILE)
 
 
 def score_events(extraction: Extraction, model: ConfidenceModel | None = None) -> None:
@@ -276,7 +274,8 @@ def format_heldout(cal: Mapping[str, Any]) -> str:
 
 
 def shipped_model_path() -> Path:
-    return Path(str(resources.files("claimgraph.data").joinpath(MODEL_FILE)))
+    """Where ``claimgraph train event-confidence`` writes by default."""
+    return confidence.shipped_model_path(MODEL_FILE)
 
 
 __all__ = [
