@@ -263,13 +263,29 @@ def contains_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _bounds(f: Filters) -> tuple[str | None, str | None]:
+def _add_dates(
+    f: Filters, where: list[str], params: list[Any], ends_after: str, starts_before: str
+) -> None:
+    """``since``/``until`` as terms: what ends on or after ``since`` and starts on or
+    before ``until`` (one column for both when a row has one date); a month or a
+    year is all of it."""
     from claimgraph.store import date_bound
 
-    return (
-        date_bound(f.since, last=False) if f.since else None,
-        date_bound(f.until, last=True) if f.until else None,
-    )
+    if f.since:
+        where.append(f"{ends_after} >= ?")
+        params.append(date_bound(f.since, last=False))
+    if f.until:
+        where.append(f"{starts_before} <= ?")
+        params.append(date_bound(f.until, last=True))
+
+
+def _add_document(
+    f: Filters, where: list[str], params: list[Any], term: str = "(d.id = ? OR d.name = ?)"
+) -> None:
+    """``document`` as a term: the document's id or the name it was ingested under."""
+    if f.document:
+        where.append(term)
+        params.extend([f.document, f.document])
 
 
 _LIKE = "LIKE ? ESCAPE '\\'"
@@ -294,16 +310,8 @@ def statement_where(f: Filters | None) -> tuple[list[str], list[Any]]:
     if f.speaker:
         where.append(f"a.speaker_actor_id IN (SELECT id FROM actors WHERE LOWER(name) {_LIKE})")
         params.append(contains_pattern(f.speaker))
-    if f.document:
-        where.append("(d.id = ? OR d.name = ?)")
-        params.extend([f.document, f.document])
-    since, until = _bounds(f)
-    if since:
-        where.append("d.published >= ?")
-        params.append(since)
-    if until:
-        where.append("d.published <= ?")
-        params.append(until)
+    _add_document(f, where, params)
+    _add_dates(f, where, params, "d.published", "d.published")
     if f.text:
         where.append(f"LOWER(a.content_text) {_LIKE}")
         params.append(contains_pattern(f.text))
@@ -342,16 +350,10 @@ def event_where(f: Filters | None) -> tuple[list[str], list[Any]]:
     if f.type:
         where.append("e.type = ?")
         params.append(f.type)
-    if f.document:
-        where.append("(d.id = ? OR d.name = ?)")
-        params.extend([f.document, f.document])
-    since, until = _bounds(f)
-    if since:
-        where.append("COALESCE(e.time_end, d.published) >= ?")
-        params.append(since)
-    if until:
-        where.append("COALESCE(e.time_start, d.published) <= ?")
-        params.append(until)
+    _add_document(f, where, params)
+    _add_dates(
+        f, where, params, "COALESCE(e.time_end, d.published)", "COALESCE(e.time_start, d.published)"
+    )
     if f.text:
         where.append(
             "LOWER(COALESCE(SUBSTR(d.text, e.sentence_start + 1, e.sentence_end - "
@@ -388,16 +390,8 @@ def claim_where(f: Filters | None) -> tuple[list[str], list[Any]]:
     if f.type:
         where.append("c.type = ?")
         params.append(f.type)
-    if f.document:
-        where.append("(d.id = ? OR d.name = ?)")
-        params.extend([f.document, f.document])
-    since, until = _bounds(f)
-    if since:
-        where.append("d.published >= ?")
-        params.append(since)
-    if until:
-        where.append("d.published <= ?")
-        params.append(until)
+    _add_document(f, where, params)
+    _add_dates(f, where, params, "d.published", "d.published")
     if f.text:
         where.append(
             f"(LOWER(c.proposition_text) {_LIKE} OR LOWER(SUBSTR(d.text, c.sentence_start + 1, "
@@ -431,16 +425,8 @@ def contested_where(f: Filters | None) -> tuple[list[str], list[Any]]:
     if f.type:
         where.append("t.type = ?")
         params.append(f.type)
-    if f.document:
-        where.append(in_thread.format("(xd.id = ? OR xd.name = ?)"))
-        params.extend([f.document, f.document])
-    since, until = _bounds(f)
-    if since:
-        where.append("t.last_seen >= ?")
-        params.append(since)
-    if until:
-        where.append("t.first_seen <= ?")
-        params.append(until)
+    _add_document(f, where, params, in_thread.format("(xd.id = ? OR xd.name = ?)"))
+    _add_dates(f, where, params, "t.last_seen", "t.first_seen")
     if f.text:
         said = (
             f"(LOWER(xt.content_text) {_LIKE} OR LOWER(SUBSTR(xd.text, x.sentence_start + 1, "
