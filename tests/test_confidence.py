@@ -25,6 +25,7 @@ from claimgraph.confidence import (
     fit_logistic,
     keep_confident,
     load_model,
+    score_claims,
     score_extraction,
     train,
 )
@@ -170,6 +171,34 @@ def test_keep_confident_drops_low_ones_with_their_claims() -> None:
     unscored = extraction((None, None))
     assert len(keep_confident(unscored, 0.5).attributions) == 2
     assert len(keep_confident(extraction(), 0.0).attributions) == 2
+
+
+def test_a_claim_is_as_sure_as_its_statement_and_its_proposition() -> None:
+    ex = extraction((0.9, 0.5))
+    ex.events = [{"id": "e1", "confidence": 0.8}, {"id": "e2", "confidence": None}]
+    ex.claims = [
+        {"id": "both", "attribution": "t1", "event": "e1"},
+        {"id": "statement only", "attribution": "t2", "event": None},
+        {"id": "publisher's event", "attribution": None, "event": "e1"},
+        {"id": "unscored event", "attribution": "t1", "event": "e2"},
+        {"id": "nothing scored", "attribution": None, "event": "e2"},
+    ]
+    score_claims(ex)
+    assert {c["id"]: c["confidence"] for c in ex.claims} == {
+        "both": 0.72,
+        "statement only": 0.5,
+        "publisher's event": 0.8,
+        "unscored event": 0.9,
+        "nothing scored": None,
+    }
+
+
+def test_every_claim_from_the_pipeline_has_a_confidence() -> None:
+    from claimgraph.pipeline import Extractor
+
+    claims = Extractor().extract(Document(name="t.txt", text=ARTICLE)).to_dict()["claims"]
+    assert claims, "no claims found"
+    assert all(0.0 <= c["confidence"] <= 1.0 for c in claims)
 
 
 def test_scores_are_kept_to_the_stored_precision_so_both_filters_agree() -> None:

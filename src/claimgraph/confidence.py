@@ -199,6 +199,25 @@ def score_extraction(extraction: Extraction, model: ConfidenceModel | None = Non
         att.confidence = round(model.predict(feats), DIGITS)
 
 
+def score_claims(extraction: Extraction) -> None:
+    """Set ``"confidence"`` on every claim of ``extraction`` (in place): the product
+    of the calibrated confidences it rests on, the statement's (its attribution) and
+    the proposition's (its event), rounded to :data:`DIGITS` decimals; ``None`` where
+    neither is scored. A claim is right only if both are, and the two models' errors
+    are taken as independent: the product is not calibrated on claims of its own
+    (no gold of claims is large enough), so read it as a ranking with the scale of a
+    probability. Run after the attributions and the events are scored."""
+    attributions: dict[Any, float | None] = {a.id: a.confidence for a in extraction.attributions}
+    events: dict[Any, float | None] = {e.get("id"): e.get("confidence") for e in extraction.events}
+    for claim in extraction.claims:
+        parts = [
+            p
+            for p in (attributions.get(claim.get("attribution")), events.get(claim.get("event")))
+            if p is not None
+        ]
+        claim["confidence"] = round(math.prod(parts), DIGITS) if parts else None
+
+
 def keep_confident(extraction: Extraction, min_confidence: float) -> Extraction:
     """``extraction`` without the attributions below ``min_confidence`` (in place), and
     without the events and claims told in their voice; unscored attributions stay.
@@ -471,6 +490,7 @@ __all__ = [
     "labelled_predictions",
     "load_model",
     "read_shipped_model",
+    "score_claims",
     "score_extraction",
     "shipped_model_path",
     "train",

@@ -308,6 +308,7 @@ def to_extraction(document: Document, sdoc: Doc) -> Extraction:
     extraction.claims = build_claims(extraction, sdoc)
     claimgraph.confidence.score_extraction(extraction)
     claimgraph.event_confidence.score_events(extraction)
+    claimgraph.confidence.score_claims(extraction)
     return extraction
 
 
