@@ -8,10 +8,12 @@ stance does it lend, does it take a clause or an object".
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 
 from claimgraph.errors import ClaimgraphError
 
@@ -85,16 +87,19 @@ DROP_BELOW_SHARE = 0.25
 DROP_MIN_COUNT = 20
 
 
-def load_cue_stats() -> dict[str, tuple[int, float]]:
-    """lemma -> (uses seen, share marked as cue), learned from PolNeAR train."""
+@lru_cache(maxsize=1)
+def load_cue_stats() -> Mapping[str, tuple[int, float]]:
+    """lemma -> (uses seen, share marked as cue), learned from PolNeAR train. Read
+    once per process (the confidence model asks for it for every attribution), and
+    read-only since it is shared."""
     path = resources.files("claimgraph.data").joinpath("cue_stats.tsv")
     if not path.is_file():
-        return {}
+        return MappingProxyType({})
     rows = [ln for ln in path.read_text("utf-8").splitlines() if ln and not ln.startswith("#")]
     out: dict[str, tuple[int, float]] = {}
     for rec in csv.DictReader(rows, delimiter="\t"):
         out[rec["lemma"]] = (int(rec["count"]), float(rec["share"]))
-    return out
+    return MappingProxyType(out)
 
 
 @lru_cache(maxsize=8)
