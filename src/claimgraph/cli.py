@@ -145,6 +145,29 @@ _document_option = click.option(
 )
 
 
+def _training_options(what: str, shipped: str) -> Callable[[_F], _F]:
+    """``--limit N`` (learn from the first N ``what`` only, e.g. for a smoke test) and
+    ``--out FILE`` (where the weights go; by default the shipped ``data/SHIPPED``) of
+    a ``claimgraph train`` command."""
+
+    def decorate(command: _F) -> _F:
+        command = click.option(
+            "--out",
+            metavar="FILE",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help=f"Where to write the weights (default: the shipped data/{shipped}).",
+        )(command)
+        return click.option(
+            "--limit",
+            type=click.IntRange(min=1),
+            default=None,
+            help=f"Only the first N {what}.",
+        )(command)
+
+    return decorate
+
+
 def _limit_option(what: str) -> Callable[[_F], _F]:
     """ "--limit N" of a listing command: at most N of ``what``, all by default."""
     return click.option(
@@ -909,16 +932,7 @@ def train_group() -> None:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="A PolNeAR split to learn from: the train split (never dev).",
 )
-@click.option(
-    "--limit", type=click.IntRange(min=1), default=None, help="Only the first N documents."
-)
-@click.option(
-    "--out",
-    metavar="FILE",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Where to write the weights (default: the shipped data/confidence.json).",
-)
+@_training_options("documents", "confidence.json")
 @_model_option
 def train_confidence(
     directory: Path, limit: int | None, out: Path | None, model: str | None
@@ -956,14 +970,7 @@ def train_confidence(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="PLOVER gold records (../shared/eval/plover/PLOVER_GSR_CAMEO.dev.json).",
 )
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first N records.")
-@click.option(
-    "--out",
-    metavar="FILE",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Where to write the weights (default: the shipped data/event_confidence.json).",
-)
+@_training_options("records", "event_confidence.json")
 @_model_option
 def train_event_confidence(
     path: Path, limit: int | None, out: Path | None, model: str | None
